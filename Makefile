@@ -1,0 +1,40 @@
+# tcplab — `make demo` runs the main job, `make test` runs every test.
+# Each target installs what it needs (libpcap-dev, ...) through scripts/ensure-deps.sh.
+
+SWIFT       ?= swift
+BUILD_FLAGS ?=
+BIN_DEBUG   := .build/debug/tcplab
+BIN_RELEASE := .build/release/tcplab
+
+.PHONY: all deps build release test test-swift test-firmware demo bench clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+test: test-firmware test-swift
+
+test-swift: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
+
+test-firmware:
+	@if [ -f firmware/Makefile ]; then $(MAKE) -C firmware test; fi
+
+demo: build
+	@$(BIN_DEBUG) demo
+
+bench: deps
+	@scripts/ensure-deps.sh tshark:tshark tcpdump:tcpdump hyperfine:hyperfine
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	bench/run.sh
+
+clean:
+	rm -rf .build firmware/build

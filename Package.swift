@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One job per module; arrows point one way (see docs/architecture.md).
+let package = Package(
+    name: "tcplab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tcplab", targets: ["tcplab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        .target(name: "PacketCapture", dependencies: ["CPcap"]),
+        .target(name: "WireFormat"),
+        .target(name: "TCPAnalysis", dependencies: ["WireFormat"]),
+        .target(name: "SensorProtocol"),
+        .target(
+            name: "SensorServer",
+            dependencies: [
+                "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat"]),
+        .executableTarget(
+            name: "tcplab",
+            dependencies: [
+                "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport",
+                "SensorProtocol", "SensorServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+        ),
+        .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(
+            name: "TCPAnalysisTests",
+            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport"]
+        ),
+        .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
+        .testTarget(
+            name: "SensorServerTests",
+            dependencies: [
+                "SensorServer", "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["tcplab"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// LabReport — see docs/architecture.md for this module's one job.

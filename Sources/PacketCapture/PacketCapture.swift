@@ -1,0 +1,1 @@
+// PacketCapture — see docs/architecture.md for this module's one job.

@@ -1,0 +1,1 @@
+// SensorProtocol — see docs/architecture.md for this module's one job.

@@ -1,0 +1,1 @@
+// SensorServer — see docs/architecture.md for this module's one job.

@@ -1,0 +1,1 @@
+// TCPAnalysis — see docs/architecture.md for this module's one job.

@@ -1,0 +1,1 @@
+// WireFormat — see docs/architecture.md for this module's one job.

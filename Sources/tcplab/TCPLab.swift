@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `tcplab` command: one subcommand per job, each in its own file.
+@main
+struct TCPLab: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcplab",
+        abstract: "A lab toolkit for learning TCP with an ESP8266 temperature sensor.",
+        discussion: """
+            A NodeMCU (or the simulated board, `tcplab device`) sends readings such as
+            `12,1234567,28.3,65.2` over TCP to port 5050. tcplab serves them, captures them,
+            and explains what TCP did on the way.
+            """,
+        subcommands: []
+    )
+}
