@@ -1,0 +1,167 @@
+import TCPAnalysis
+import WireFormat
+
+/// The plain-language lines that explain a packet: the text output indents them under the packet,
+/// the JSON output joins them into `note`.
+public enum Annotations {
+    public static func lines(for analyzed: AnalyzedPacket) -> [String] {
+        var lines: [String] = []
+        if let segment = analyzed.segment, let tcp = analyzed.packet.tcp {
+            explain(segment, tcp, payloadLength: analyzed.packet.payloadLength,
+                    captured: analyzed.packet.capturedPayloadLength, into: &lines)
+        } else if let summary = NonTCPSummary.text(analyzed.packet) {
+            lines.append(summary)
+        }
+        if analyzed.packet.isIPFragment {
+            lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")
+        }
+        if let error = analyzed.packet.error {
+            lines.append("Decoding stopped here: \(error).")
+        }
+        return lines
+    }
+
+    private static func side(_ fromClient: Bool) -> String { fromClient ? "client" : "server" }
+
+    private static func explain(_ segment: Segment, _ tcp: TCPHeader, payloadLength: Int, captured: Int,
+                                into lines: inout [String]) {
+        let conversation = segment.conversation
+        let sender = side(segment.fromClient), receiver = side(!segment.fromClient)
+        let flags = tcp.flags
+
+        if segment.startsMidConnection {
+            lines.append("First packet of stream \(segment.stream), captured without its handshake: relative numbers start at 1 here (as in Wireshark) and the window scale is unknown.")
+        }
+        switch segment.handshake {
+        case .syn?:
+            lines.append("Handshake 1/3 (SYN): the client \(conversation.client.endpoint) asks to open a connection to \(conversation.server.endpoint). Its initial sequence number (ISN) is \(tcp.sequenceNumber); relative numbers count from it, so this SYN is seq 0.")
+            if segment.repeatsSyn {
+                lines.append("The same SYN again (same ISN): the first one got no answer in time, so the client re-sent it.")
+            }
+        case .synAck?:
+            var text = "Handshake 2/3 (SYN-ACK): the server accepts and picks its own ISN \(tcp.sequenceNumber)."
+            if let clientISN = conversation.client.isn, clientISN + 1 == tcp.acknowledgementNumber {
+                text += " ack = \(tcp.acknowledgementNumber) = client ISN \(clientISN) + 1: the SYN consumed one sequence number."
+            } else {
+                text += " ack = \(tcp.acknowledgementNumber): the next byte the server expects from the client."
+            }
+            lines.append(text)
+        case .ack?:
+            var text = "Handshake 3/3 (ACK): ack = \(tcp.acknowledgementNumber)"
+            if let serverISN = conversation.server.isn { text += " = server ISN \(serverISN) + 1" }
+            text += ". Each side now knows the other's ISN: the connection is ESTABLISHED."
+            lines.append(text)
+        case nil:
+            break
+        }
+
+        if payloadLength > 0 {
+            let last = segment.relativeSequence &+ UInt32(payloadLength) &- 1
+            var text = "Data: \(payloadLength) byte\(payloadLength == 1 ? "" : "s"), relative seq \(segment.relativeSequence)–\(last); the \(receiver) will acknowledge it with ack \(segment.nextSequence)."
+            if captured < payloadLength {
+                text += " Only \(captured) of them were captured (the snapshot length cut the packet)."
+            }
+            lines.append(text)
+        } else if flags == .ack && segment.handshake == nil && segment.analysis.isEmpty && segment.teardown.isEmpty,
+                  let ack = segment.relativeAcknowledgement {
+            lines.append("ACK: the \(sender) has received the \(receiver)'s bytes up to relative seq \(ack &- 1) and expects \(ack) next.")
+        }
+
+        let marks = segment.teardown
+        if marks.contains(.fin) {
+            if marks.contains(.firstFin) {
+                lines.append("FIN: the \(sender) has no more data to send and closes its direction first (active close). The FIN takes one sequence number, so its ACK will be \(segment.nextSequence).")
+            } else {
+                lines.append("FIN: the \(sender) closes its direction too (passive close). The FIN takes one sequence number, so its ACK will be \(segment.nextSequence).")
+            }
+        }
+        if marks.contains(.acksPeerFin) {
+            if marks.contains(.lastAck) {
+                lines.append("The last ACK of the closing: it acknowledges the \(receiver)'s FIN. The \(sender) closed first, so it now waits in TIME_WAIT for 2×MSL (60 s on Linux): long enough to send this ACK again if it is lost, and for old segments of this connection to die out before the ports are used again.")
+            } else {
+                lines.append("This acknowledges the \(receiver)'s FIN: the \(receiver)→\(sender) direction is closed; the \(sender) may still send.")
+            }
+        }
+        if marks.contains(.refused) {
+            lines.append("RST in answer to the SYN: nothing listens on port \(conversation.server.endpoint.port), so the connection is refused (the client's connect() fails with ECONNREFUSED).")
+        } else if marks.contains(.reset) {
+            lines.append("RST: the \(sender) aborts the connection. No FIN exchange and no TIME_WAIT; data still in flight is thrown away (the other application sees ECONNRESET).")
+        }
+        for (flag, _) in AnalysisFlags.named where segment.analysis.contains(flag) {
+            if let text = ExpertText.explanation(flag, segment) { lines.append(text) }
+        }
+    }
+}
+
+/// One-line summaries of what is not TCP.
+enum NonTCPSummary {
+    static func text(_ packet: Packet) -> String? {
+        switch (packet.network, packet.transport) {
+        case (.arp(let arp)?, _): return arp.summary
+        case (_, .udp(let udp)?):
+            return "UDP \(udp.sourcePort) → \(udp.destinationPort), \(packet.payloadLength) bytes (not TCP)."
+        case (_, .icmp(let icmp)?):
+            return "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+        case (_, .unknown(let number)?):
+            return "IP protocol \(number) (not decoded)."
+        case (.unknown(let etherType)?, _):
+            return "EtherType 0x\(String(etherType, radix: 16)) (not decoded)."
+        default:
+            return nil
+        }
+    }
+
+    /// A short protocol name for the header line.
+    static func name(_ packet: Packet) -> String {
+        switch (packet.network, packet.transport) {
+        case (.arp?, _): return "ARP"
+        case (_, .tcp?): return "TCP"
+        case (_, .udp?): return "UDP"
+        case (_, .icmp(let icmp)?): return icmp.version == 6 ? "ICMPv6" : "ICMP"
+        case (.ipv4?, _): return "IPv4"
+        case (.ipv6?, _): return "IPv6"
+        case (.unknown?, _): return "Ethernet"
+        default: return "?"
+        }
+    }
+}
+
+/// Plain-language explanations of the expert flags.
+enum ExpertText {
+    static func explanation(_ flag: AnalysisFlags, _ segment: Segment) -> String? {
+        let sender = segment.fromClient ? "client" : "server"
+        switch flag {
+        case .retransmission:
+            if segment.analysis.contains(.fastRetransmission) || segment.analysis.contains(.spuriousRetransmission) { return nil }
+            return "Retransmission: the \(sender) sends bytes it has sent before; no ACK came back for them in time (the retransmission timer, RTO, ran out)."
+        case .fastRetransmission:
+            return "Fast retransmission: the \(sender) re-sends after duplicate ACKs told it a segment was lost, without waiting for the timer (RFC 5681)."
+        case .spuriousRetransmission:
+            return "Spurious retransmission: these bytes had already been acknowledged; the re-send was not needed."
+        case .outOfOrder:
+            return "Out of order: this segment arrives after a later one; the receiver holds it until the gap is filled."
+        case .lostSegment:
+            return "Previous segment not captured: bytes before this one are missing from the capture (lost on the way, or just not seen)."
+        case .ackLostSegment:
+            return "ACKed unseen segment: this ACK covers bytes the capture never saw."
+        case .duplicateAck:
+            return "Duplicate ACK: the \(sender) repeats the same ack; it received something after a gap and still waits for the missing bytes. Three in a row trigger a fast retransmission."
+        case .zeroWindow:
+            return "Zero window: the \(sender)'s receive buffer is full; the other side must stop sending until the window opens (flow control)."
+        case .zeroWindowProbe:
+            return "Zero window probe: the \(sender) tests whether the closed window has opened, with one byte."
+        case .zeroWindowProbeAck:
+            return "Zero window probe ACK: the answer to a probe; the window is still closed."
+        case .windowFull:
+            return "Window full: this segment fills the receiver's advertised window; the \(sender) must wait for an ACK before sending more."
+        case .windowUpdate:
+            return "Window update: only the window changed; the \(sender) tells the other side it may send again."
+        case .keepAlive:
+            return "Keep-alive: after a long silence the \(sender) checks that the peer still exists (one old byte, or none). A board that lost power will not answer."
+        case .keepAliveAck:
+            return "Keep-alive ACK: the peer is still there."
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import TCPAnalysis
+import WireFormat
+
+/// `--format json`: one object per packet per line, with the keys of the output contract in
+/// DESIGN.md (names follow tshark's fields so every value can be checked with `tshark -T fields`).
+///
+/// Written straight into bytes: this is the hot path of `tcplab read --format json`.
+public struct JSONPacketRenderer {
+    public init() {}
+
+    /// `bytes` are the captured bytes of the frame (for `payload_hex`).
+    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        let packet = analyzed.packet
+        out.append("{\"frame\":" as StaticString)
+        out.append(integer: analyzed.frame)
+        out.append(",\"time\":" as StaticString)
+        out.append(integer: analyzed.seconds)
+        out.append(byte: UInt8(ascii: "."))
+        out.append(zeroPadded: analyzed.nanoseconds, width: 9)
+        if let source = packet.sourceAddress, let destination = packet.destinationAddress {
+            out.append(",\"src\":\"" as StaticString)
+            out.append(address: source)
+            out.append("\",\"dst\":\"" as StaticString)
+            out.append(address: destination)
+            out.append(byte: UInt8(ascii: "\""))
+        }
+        if let tcp = packet.tcp, let segment = analyzed.segment {
+            renderTCP(tcp, segment, analyzed, bytes: bytes, into: &out)
+        } else {
+            switch packet.transport {
+            case .udp(let udp)?:
+                out.append(",\"sport\":" as StaticString); out.append(integer: udp.sourcePort)
+                out.append(",\"dport\":" as StaticString); out.append(integer: udp.destinationPort)
+            default: break
+            }
+            out.append(",\"protocol\":" as StaticString)
+            out.append(jsonString: NonTCPSummary.name(packet))
+            out.append(",\"note\":" as StaticString)
+            out.append(jsonString: Annotations.lines(for: analyzed).joined(separator: " "))
+        }
+        if let error = packet.error {
+            out.append(",\"error\":" as StaticString)
+            out.append(jsonString: error.description)
+        }
+        out.append("}\n" as StaticString)
+    }
+
+    private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
+                           bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        let packet = analyzed.packet
+        out.append(",\"sport\":" as StaticString); out.append(integer: tcp.sourcePort)
+        out.append(",\"dport\":" as StaticString); out.append(integer: tcp.destinationPort)
+        out.append(",\"stream\":" as StaticString); out.append(integer: segment.stream)
+        out.append(",\"flags\":[" as StaticString)
+        var first = true
+        for (flag, name) in TCPFlags.named where tcp.flags.contains(flag) {
+            if !first { out.append(byte: UInt8(ascii: ",")) }
+            first = false
+            out.append(byte: UInt8(ascii: "\"")); out.append(name); out.append(byte: UInt8(ascii: "\""))
+        }
+        out.append("],\"seq\":" as StaticString); out.append(integer: segment.relativeSequence)
+        out.append(",\"seq_raw\":" as StaticString); out.append(integer: tcp.sequenceNumber.rawValue)
+        if let ack = segment.relativeAcknowledgement {
+            out.append(",\"ack\":" as StaticString); out.append(integer: ack)
+            out.append(",\"ack_raw\":" as StaticString); out.append(integer: tcp.acknowledgementNumber.rawValue)
+        } else {
+            out.append(",\"ack\":null,\"ack_raw\":null" as StaticString)
+        }
+        out.append(",\"next_seq\":" as StaticString); out.append(integer: segment.nextSequence)
+        out.append(",\"len\":" as StaticString); out.append(integer: packet.payloadLength)
+        out.append(",\"hdr_len\":" as StaticString); out.append(integer: tcp.headerLength)
+        out.append(",\"win\":" as StaticString); out.append(integer: tcp.window)
+        if let scaled = segment.scaledWindow {
+            out.append(",\"win_scaled\":" as StaticString); out.append(integer: scaled)
+        } else {
+            out.append(",\"win_scaled\":null" as StaticString)
+        }
+        renderOptions(tcp, segment, into: &out)
+        out.append(",\"payload_hex\":\"" as StaticString)
+        let start = min(packet.payloadOffset, bytes.count)
+        let end = min(start + packet.capturedPayloadLength, bytes.count)
+        out.append(hexOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        out.append("\",\"analysis\":[" as StaticString)
+        first = true
+        for (flag, name) in AnalysisFlags.named where segment.analysis.contains(flag) {
+            if !first { out.append(byte: UInt8(ascii: ",")) }
+            first = false
+            out.append(byte: UInt8(ascii: "\"")); out.append(name); out.append(byte: UInt8(ascii: "\""))
+        }
+        out.append("],\"handshake\":" as StaticString)
+        if let step = segment.handshake {
+            out.append(byte: UInt8(ascii: "\"")); out.append(step.rawValue); out.append(byte: UInt8(ascii: "\""))
+        } else {
+            out.append("null" as StaticString)
+        }
+        out.append(",\"note\":" as StaticString)
+        out.append(jsonString: Annotations.lines(for: analyzed).joined(separator: " "))
+    }
+
+    private func renderOptions(_ tcp: TCPHeader, _ segment: Segment, into out: inout OutputBuffer) {
+        out.append(",\"options\":{" as StaticString)
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.append(byte: UInt8(ascii: ",")) }
+            first = false
+            out.append(name)
+        }
+        // SACK edges are in the receiver's sequence space, relative to its base (as tshark shows them).
+        let sackBase = segment.receiver.base
+        for option in tcp.options {
+            switch option {
+            case .maximumSegmentSize(let value): key("\"mss\":"); out.append(integer: value)
+            case .windowScale(let shift): key("\"wscale\":"); out.append(integer: shift)
+            case .sackPermitted: key("\"sack_perm\":true")
+            case .sack(let blocks):
+                key("\"sack\":[")
+                for (i, block) in blocks.enumerated() {
+                    if i > 0 { out.append(byte: UInt8(ascii: ",")) }
+                    out.append(byte: UInt8(ascii: "["))
+                    out.append(integer: sackBase.map { block.left.relative(to: $0) } ?? block.left.rawValue)
+                    out.append(byte: UInt8(ascii: ","))
+                    out.append(integer: sackBase.map { block.right.relative(to: $0) } ?? block.right.rawValue)
+                    out.append(byte: UInt8(ascii: "]"))
+                }
+                out.append(byte: UInt8(ascii: "]"))
+            case .timestamps(let value, let echo):
+                key("\"tsval\":"); out.append(integer: value)
+                out.append(",\"tsecr\":" as StaticString); out.append(integer: echo)
+            default: break
+            }
+        }
+        out.append(byte: UInt8(ascii: "}"))
+    }
+}

@@ -1,1 +1,0 @@
-// LabReport — see docs/architecture.md for this module's one job.

@@ -1,0 +1,151 @@
+import TCPAnalysis
+import WireFormat
+
+/// The default output: one aligned header line per packet, then indented explanations, the
+/// options spelled out and the payload as hex + ASCII (like `tcpdump -X`).
+public struct TextPacketRenderer {
+    public var palette: Palette
+    public var showHex: Bool
+    /// Explanations are wrapped to this many columns.
+    public var width: Int
+
+    public init(palette: Palette = Palette(enabled: false), showHex: Bool = true, width: Int = 100) {
+        self.palette = palette
+        self.showHex = showHex
+        self.width = width
+    }
+
+    static let indent = "        "
+
+    /// `firstTime` is the capture's first timestamp: times are shown relative to it, like Wireshark.
+    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, firstTime: Double,
+                       into out: inout OutputBuffer) {
+        let packet = analyzed.packet
+        var line = pad(String(analyzed.frame), 6, right: true) + "  "
+        line += pad(fixed(analyzed.time - firstTime, decimals: 6), 10, right: true) + "  "
+        if let tcp = packet.tcp, let segment = analyzed.segment {
+            line += headerLine(tcp, segment, packet)
+            out.append(line + "\n")
+            detailLines(tcp, segment, analyzed, bytes: bytes, into: &out)
+        } else {
+            let endpoints = packet.sourceAddress.map { "\($0) → \(packet.destinationAddress!)" } ?? ""
+            line += "    " + pad(endpoints, 36) + palette.dim(NonTCPSummary.name(packet))
+            out.append(line + "\n")
+            for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: &out, style: palette.dim) }
+        }
+    }
+
+    private func headerLine(_ tcp: TCPHeader, _ segment: Segment, _ packet: Packet) -> String {
+        let source = Endpoint(address: packet.sourceAddress!, port: tcp.sourcePort)
+        let destination = Endpoint(address: packet.destinationAddress!, port: tcp.destinationPort)
+        var line = pad("#\(segment.stream)", 4)
+        line += pad("\(source) → \(destination)", 36)
+        line += colouredFlags(tcp.flags, padTo: 12)
+        line += pad("seq \(segment.relativeSequence)", 14)
+        line += pad(segment.relativeAcknowledgement.map { "ack \($0)" } ?? "", 14)
+        line += pad("win \(segment.scaledWindow ?? Int(tcp.window))", 12)
+        line += "len \(packet.payloadLength)"
+        return line
+    }
+
+    private func detailLines(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
+                             bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        var raw = "raw seq \(tcp.sequenceNumber)"
+        if tcp.flags.contains(.ack) { raw += ", raw ack \(tcp.acknowledgementNumber)" }
+        if let scaled = segment.scaledWindow, scaled != Int(tcp.window) {
+            raw += "; window \(tcp.window) × \(scaled / max(1, Int(tcp.window))) = \(scaled) bytes (scaled)"
+        } else if segment.scaledWindow == nil {
+            raw += "; window \(tcp.window) (scale unknown: handshake not seen)"
+        }
+        out.append(TextPacketRenderer.indent + palette.dim(raw) + "\n")
+        if !tcp.options.isEmpty {
+            appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: &out, style: palette.dim)
+        }
+        for note in Annotations.lines(for: analyzed) {
+            let style: (String) -> String = note.hasPrefix("Decoding stopped") ? palette.red
+                : segment.analysis.isEmpty ? palette.cyan : palette.yellow
+            appendWrapped(note, into: &out, style: style)
+        }
+        let packet = analyzed.packet
+        if showHex && packet.capturedPayloadLength > 0 {
+            let start = min(packet.payloadOffset, bytes.count)
+            let end = min(start + packet.capturedPayloadLength, bytes.count)
+            for hexLine in HexDump.lines(UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
+                                         indent: TextPacketRenderer.indent) {
+                out.append(hexLine + "\n")
+            }
+        }
+    }
+
+    private func colouredFlags(_ flags: TCPFlags, padTo width: Int) -> String {
+        let text = "[" + flags.names.joined(separator: ", ") + "]"
+        let padded = pad(text, width)
+        if flags.contains(.rst) { return palette.red(padded) }
+        if flags.contains(.syn) { return palette.green(padded) }
+        if flags.contains(.fin) { return palette.yellow(padded) }
+        return palette.bold(padded)
+    }
+
+    func appendWrapped(_ text: String, into out: inout OutputBuffer, style: (String) -> String) {
+        for line in wrap(text, width: width - TextPacketRenderer.indent.count) {
+            out.append(TextPacketRenderer.indent + style(line) + "\n")
+        }
+    }
+
+    private func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = "  "
+            }
+            current += (current.isEmpty || current == "  " ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let count = text.count
+    guard count < width else { return right ? text : text + " " }
+    let spaces = String(repeating: " ", count: width - count)
+    return right ? spaces + text : text + spaces
+}
+
+/// `value` with a fixed number of decimals, without Foundation.
+func fixed(_ value: Double, decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let negative = value < 0
+    let scaled = Int((abs(value) * scale).rounded())
+    let whole = scaled / Int(scale)
+    var fraction = String(scaled % Int(scale))
+    while fraction.count < decimals { fraction = "0" + fraction }
+    return (negative ? "-" : "") + String(whole) + (decimals > 0 ? "." + fraction : "")
+}
+
+/// TCP options in words.
+enum OptionText {
+    static func describe(_ options: [TCPOption], _ segment: Segment) -> String {
+        options.map { option -> String in
+            switch option {
+            case .endOfList: return "end of list"
+            case .noOperation: return "NOP"
+            case .maximumSegmentSize(let value):
+                return "MSS \(value) (the largest segment the \(segment.fromClient ? "client" : "server") wants to receive)"
+            case .windowScale(let shift):
+                return "window scale \(shift) (windows × \(1 << Int(min(shift, 14))))"
+            case .sackPermitted: return "SACK permitted"
+            case .sack(let blocks):
+                let base = segment.receiver.base
+                func relative(_ number: SequenceNumber) -> UInt32 { base.map { number.relative(to: $0) } ?? number.rawValue }
+                return "SACK " + blocks.map { "\(relative($0.left))–\(relative($0.right))" }.joined(separator: ", ")
+            case .timestamps(let value, let echo): return "timestamps val \(value) ecr \(echo)"
+            case .unknown(let kind, let data):
+                return "unknown kind \(kind) (\(data.count) bytes: \(data.map { String($0, radix: 16) }.joined(separator: " ")))"
+            }
+        }.joined(separator: " · ")
+    }
+}

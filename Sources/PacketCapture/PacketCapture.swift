@@ -1,1 +1,0 @@
-// PacketCapture — see docs/architecture.md for this module's one job.

@@ -1,0 +1,204 @@
+import CPcap
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Owns one libpcap handle: a live interface or a saved file (pcap or pcapng).
+///
+/// The `pcap_t` never leaves this class and is closed in `deinit`.
+public final class PacketSource {
+    private let handle: OpaquePointer
+    /// What was opened, for error messages: an interface name or a path.
+    public let name: String
+    public let isLive: Bool
+    private var recordNumber = 0
+
+    private init(handle: OpaquePointer, name: String, isLive: Bool) {
+        self.handle = handle
+        self.name = name
+        self.isLive = isLive
+    }
+
+    deinit { pcap_close(handle) }
+
+    /// Opens a saved capture, pcap or pcapng, with nanosecond timestamps.
+    public static func open(file path: String) throws -> PacketSource {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_open_offline_with_tstamp_precision(
+            path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        else {
+            throw CaptureError.cannotOpenFile(path: path, detail: String(cString: errorBuffer))
+        }
+        return PacketSource(handle: handle, name: path, isLive: false)
+    }
+
+    /// Opens a live capture. `immediate` delivers each packet as it arrives (no buffering delay),
+    /// which a teaching tool wants more than throughput.
+    public static func open(interface: String, snaplen: Int32 = 262_144, promiscuous: Bool = false,
+                            timeoutMilliseconds: Int32 = 100, immediate: Bool = true) throws -> PacketSource {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_create(interface, &errorBuffer) else {
+            throw CaptureError.noSuchInterface(interface, detail: String(cString: errorBuffer))
+        }
+        pcap_set_snaplen(handle, snaplen)
+        pcap_set_promisc(handle, promiscuous ? 1 : 0)
+        pcap_set_timeout(handle, timeoutMilliseconds)
+        pcap_set_immediate_mode(handle, immediate ? 1 : 0)
+        _ = pcap_set_tstamp_precision(handle, Int32(PCAP_TSTAMP_PRECISION_NANO))
+        let status = pcap_activate(handle)
+        if status < 0 {
+            let detail = String(cString: pcap_geterr(handle))
+            pcap_close(handle)
+            switch status {
+            case PCAP_ERROR_PERM_DENIED:
+                throw CaptureError.permissionDenied(interface: interface, detail: detail)
+            case PCAP_ERROR_NO_SUCH_DEVICE:
+                throw CaptureError.noSuchInterface(interface, detail: detail)
+            default:
+                if detail.contains("Operation not permitted") || detail.contains("ermission denied") {
+                    throw CaptureError.permissionDenied(interface: interface, detail: detail)
+                }
+                throw CaptureError.failed(operation: "opening \(interface)", detail: detail)
+            }
+        }
+        return PacketSource(handle: handle, name: interface, isLive: true)
+    }
+
+    /// libpcap's DLT number for this capture's link layer.
+    public var dataLinkType: Int32 { pcap_datalink(handle) }
+
+    public var snapshotLength: Int32 { pcap_snapshot(handle) }
+
+    /// Compiles and installs a BPF filter; a bad expression names itself in the error.
+    public func setFilter(_ expression: String) throws {
+        var program = bpf_program()
+        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw CaptureError.badFilter(expression: expression, detail: String(cString: pcap_geterr(handle)))
+        }
+        defer { pcap_freecode(&program) }
+        guard pcap_setfilter(handle, &program) == 0 else {
+            throw CaptureError.badFilter(expression: expression, detail: String(cString: pcap_geterr(handle)))
+        }
+    }
+
+    public enum Step { case packet, timeout, end }
+
+    /// Reads the next record and hands it to `body`. Returns `.timeout` when a live capture had
+    /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()`.
+    @inline(__always)
+    public func next(_ body: (CapturedPacket) throws -> Void) throws -> Step {
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var data: UnsafePointer<UInt8>?
+        let status = pcap_next_ex(handle, &header, &data)
+        switch status {
+        case 1:
+            recordNumber += 1
+            let header = header!.pointee
+            let packet = CapturedPacket(
+                number: recordNumber, seconds: Int(header.ts.tv_sec), nanoseconds: Int(header.ts.tv_usec),
+                originalLength: Int(header.len),
+                bytes: UnsafeRawBufferPointer(start: data, count: Int(header.caplen)))
+            try body(packet)
+            return .packet
+        case 0:
+            return .timeout
+        case PCAP_ERROR_BREAK:
+            return .end
+        default:
+            let detail = String(cString: pcap_geterr(handle))
+            if isLive { throw CaptureError.failed(operation: "reading from \(name)", detail: detail) }
+            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, detail: detail)
+        }
+    }
+
+    /// Makes a blocked `next` return `.end`. Safe to call from a signal handler or another thread.
+    public func breakLoop() { pcap_breakloop(handle) }
+
+    /// An opaque token for `breakLoop(token)` from a C signal handler, which cannot capture `self`.
+    public var breakToken: OpaquePointer { handle }
+    public static func breakLoop(_ token: OpaquePointer) { pcap_breakloop(token) }
+
+    /// Kernel counters for a live capture.
+    public func statistics() -> CaptureStatistics? {
+        var stats = pcap_stat()
+        guard pcap_stats(handle, &stats) == 0 else { return nil }
+        return CaptureStatistics(received: stats.ps_recv, droppedByKernel: stats.ps_drop,
+                                 droppedByInterface: stats.ps_ifdrop)
+    }
+
+    /// A writer for a pcap file with this capture's link type and snaplen.
+    public func makeWriter(path: String) throws -> PacketWriter {
+        guard let dumper = pcap_dump_open(handle, path) else {
+            throw CaptureError.cannotWrite(path: path, detail: String(cString: pcap_geterr(handle)))
+        }
+        return PacketWriter(dumper: dumper)
+    }
+
+    /// The interfaces libpcap can capture on.
+    public static func interfaces() throws -> [CaptureInterface] {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        var list: UnsafeMutablePointer<pcap_if_t>?
+        guard pcap_findalldevs(&list, &errorBuffer) == 0 else {
+            throw CaptureError.failed(operation: "listing interfaces", detail: String(cString: errorBuffer))
+        }
+        defer { pcap_freealldevs(list) }
+        var result: [CaptureInterface] = []
+        var cursor = list
+        while let device = cursor {
+            let flags = device.pointee.flags
+            result.append(CaptureInterface(
+                name: String(cString: device.pointee.name),
+                description: device.pointee.description.map { String(cString: $0) },
+                addresses: addresses(of: device.pointee.addresses),
+                isLoopback: flags & UInt32(PCAP_IF_LOOPBACK) != 0,
+                isUp: flags & UInt32(PCAP_IF_UP) != 0))
+            cursor = device.pointee.next
+        }
+        return result
+    }
+
+    private static func addresses(of first: UnsafeMutablePointer<pcap_addr_t>?) -> [String] {
+        var result: [String] = []
+        var cursor = first
+        while let entry = cursor {
+            if let address = entry.pointee.addr {
+                var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+                let length = address.pointee.sa_family == sa_family_t(AF_INET6)
+                    ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size
+                if [sa_family_t(AF_INET), sa_family_t(AF_INET6)].contains(address.pointee.sa_family),
+                   getnameinfo(address, socklen_t(length), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
+                    result.append(String(cString: host))
+                }
+            }
+            cursor = entry.pointee.next
+        }
+        return result
+    }
+}
+
+/// Writes packets to a pcap file that Wireshark and tshark open. Closed (and flushed) in `deinit`.
+public final class PacketWriter {
+    private let dumper: OpaquePointer
+
+    init(dumper: OpaquePointer) { self.dumper = dumper }
+
+    deinit { pcap_dump_close(dumper) }
+
+    public func write(_ packet: CapturedPacket) {
+        var header = pcap_pkthdr()
+        header.ts.tv_sec = time_t(packet.seconds)
+        // The handle was opened with nanosecond precision, so the dumper writes a nanosecond file.
+        header.ts.tv_usec = suseconds_t(packet.nanoseconds)
+        header.caplen = UInt32(packet.bytes.count)
+        header.len = UInt32(packet.originalLength)
+        let base = packet.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        withUnsafePointer(to: &header) { headerPointer in
+            pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), headerPointer, base)
+        }
+    }
+
+    public func flush() { pcap_dump_flush(dumper) }
+}

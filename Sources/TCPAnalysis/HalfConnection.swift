@@ -1,0 +1,32 @@
+import WireFormat
+
+/// What one side of a connection has sent, as seen in the capture (Wireshark's "flow").
+public struct HalfConnection: Sendable {
+    public let endpoint: Endpoint
+    /// The sequence number that relative numbers count from: the ISN when the SYN was seen, else
+    /// one before the first sequence number seen (so the first segment is 1, as in Wireshark).
+    public internal(set) var base: SequenceNumber?
+    public internal(set) var sawSyn = false
+    public internal(set) var isn: SequenceNumber?
+    /// Options announced in this side's SYN.
+    public internal(set) var mss: UInt16?
+    public internal(set) var windowScale: UInt8?
+    public internal(set) var sackPermitted = false
+    /// The highest sequence number this side has sent up to (exclusive): next byte expected.
+    public internal(set) var nextSequence: SequenceNumber?
+    /// Where this side's FIN sits in its sequence space, once sent.
+    public internal(set) var finSequence: SequenceNumber?
+    public internal(set) var finAcknowledged = false
+    public internal(set) var sentReset = false
+    public internal(set) var payloadBytes = 0
+    public internal(set) var segments = 0
+    /// The last window this side advertised, and the ack that went with it.
+    public internal(set) var lastWindow: Int?
+    public internal(set) var lastAck: SequenceNumber?
+
+    init(endpoint: Endpoint) { self.endpoint = endpoint }
+
+    func relative(_ number: SequenceNumber) -> UInt32 {
+        number.relative(to: base ?? number)
+    }
+}

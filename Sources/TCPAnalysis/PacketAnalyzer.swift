@@ -1,0 +1,44 @@
+import WireFormat
+
+/// One frame of a capture after decoding and tracking: what the renderers show.
+public struct AnalyzedPacket {
+    /// 1-based frame number (every packet counts, TCP or not).
+    public var frame: Int
+    /// Capture time, seconds since the epoch.
+    public var seconds: Int
+    public var nanoseconds: Int
+    public var packet: Packet
+    /// Present for TCP segments (not for non-first IP fragments).
+    public var segment: Segment?
+
+    public var time: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
+}
+
+/// Decodes and tracks frames in order: the one path from captured bytes to annotated packets,
+/// shared by `read`, `capture`, the labs and the demo.
+public final class PacketAnalyzer {
+    public let decoder: PacketDecoder
+    public let tracker: TCPTracker
+    /// Frames seen, TCP or not.
+    public private(set) var frames = 0
+    public private(set) var firstTime: Double?
+
+    public init(linkType: LinkType, keepHistory: Bool = true) {
+        decoder = PacketDecoder(linkType: linkType)
+        tracker = TCPTracker(keepHistory: keepHistory)
+    }
+
+    /// `bytes` is only read during the call.
+    public func analyze(frame: Int, seconds: Int, nanoseconds: Int,
+                        bytes: UnsafeRawBufferPointer) -> AnalyzedPacket {
+        frames += 1
+        let packet = decoder.decode(bytes)
+        var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)
+        if firstTime == nil { firstTime = result.time }
+        if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {
+            result.segment = tracker.track(tcp, from: source, to: destination, payloadLength: packet.payloadLength,
+                                           time: result.time, frame: frame)
+        }
+        return result
+    }
+}

@@ -1,1 +1,0 @@
-// TCPAnalysis — see docs/architecture.md for this module's one job.

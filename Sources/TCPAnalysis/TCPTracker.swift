@@ -1,0 +1,184 @@
+import WireFormat
+
+/// Follows every TCP connection in a capture, packet by packet, the way Wireshark does: stream
+/// numbers, relative sequence numbers, window scaling, the handshake and the teardown.
+///
+/// Memory is bounded by the connections that are open, not by the packets: a finished connection
+/// leaves the table once it has been quiet for `finishedLinger` seconds of capture time (then a
+/// stray late packet on the same ports would open a new stream; tshark would reuse the old one).
+public final class TCPTracker {
+    private var table: [ConversationKey: Conversation] = [:]
+    private var nextIndex = 0
+    private var packetsSinceSweep = 0
+    private let finishedLinger: Double
+    /// Every conversation in order of appearance, when `keepHistory` was asked for (summaries).
+    public private(set) var history: [Conversation] = []
+    private let keepHistory: Bool
+    private let expert = ExpertAnalysis()
+
+    public init(keepHistory: Bool = true, finishedLinger: Double = 240) {
+        self.keepHistory = keepHistory
+        self.finishedLinger = finishedLinger
+    }
+
+    /// Connections seen so far.
+    public var conversationCount: Int { nextIndex }
+
+    public func track(_ tcp: TCPHeader, from source: IPAddress, to destination: IPAddress,
+                      payloadLength: Int, time: Double, frame: Int) -> Segment {
+        let sourceEndpoint = Endpoint(address: source, port: tcp.sourcePort)
+        let destinationEndpoint = Endpoint(address: destination, port: tcp.destinationPort)
+        let key = ConversationKey(sourceEndpoint, destinationEndpoint)
+        let flags = tcp.flags
+        let isPureSyn = flags.contains(.syn) && !flags.contains(.ack)
+
+        var conversation: Conversation
+        if let existing = table[key],
+           !(isPureSyn && startsNewConnection(existing, tcp.sequenceNumber)) {
+            conversation = existing
+        } else {
+            // Without a SYN, guess the client: the side with the higher (ephemeral) port.
+            let sourceIsClient = isPureSyn || (!flags.contains(.syn) && tcp.sourcePort >= tcp.destinationPort)
+            conversation = Conversation(
+                index: nextIndex, client: sourceIsClient ? sourceEndpoint : destinationEndpoint,
+                server: sourceIsClient ? destinationEndpoint : sourceEndpoint, time: time, frame: frame)
+            nextIndex += 1
+            table[key] = conversation
+            if keepHistory { history.append(conversation) }
+        }
+        let fromClient = conversation.client.endpoint == sourceEndpoint
+        let isFirstPacket = conversation.client.segments + conversation.server.segments == 0
+
+        var segment = update(conversation, tcp, fromClient: fromClient, payloadLength: payloadLength,
+                             time: time, frame: frame)
+        segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
+
+        packetsSinceSweep += 1
+        if packetsSinceSweep >= 4096 { sweep(now: time) }
+        return segment
+    }
+
+    /// Wireshark's rule: a SYN whose ISN differs from the one this conversation began with is a
+    /// new connection on reused ports; so is any SYN after the connection finished.
+    private func startsNewConnection(_ conversation: Conversation, _ sequence: SequenceNumber) -> Bool {
+        if conversation.isFinished { return true }
+        guard let isn = conversation.client.isn else { return false }
+        return isn != sequence
+    }
+
+    private func update(_ conversation: Conversation, _ tcp: TCPHeader, fromClient: Bool,
+                        payloadLength: Int, time: Double, frame: Int) -> Segment {
+        let flags = tcp.flags
+        let seq = tcp.sequenceNumber
+        let ack = tcp.acknowledgementNumber
+        var sender = fromClient ? conversation.client : conversation.server
+        var receiver = fromClient ? conversation.server : conversation.client
+
+        // Relative numbering bases, exactly as Wireshark sets them.
+        if sender.base == nil { sender.base = flags.contains(.syn) ? seq : seq - 1 }
+        if receiver.base == nil && flags.contains(.ack) { receiver.base = ack - 1 }
+
+        var segment = Segment(conversation: conversation, fromClient: fromClient,
+                              relativeSequence: sender.relative(seq),
+                              relativeAcknowledgement: flags.contains(.ack) ? receiver.relative(ack) : nil,
+                              nextSequence: 0)
+        let segmentLength = payloadLength + (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0)
+        segment.nextSequence = segment.relativeSequence &+ UInt32(segmentLength)
+
+        // The opening.
+        if flags.contains(.syn) {
+            segment.repeatsSyn = sender.sawSyn && sender.isn == seq
+            sender.sawSyn = true
+            sender.isn = seq
+            sender.mss = tcp.mss
+            sender.windowScale = tcp.windowScale
+            sender.sackPermitted = tcp.sackPermitted
+            if flags.contains(.ack) {
+                conversation.sawSynAck = true
+                segment.handshake = .synAck
+            } else {
+                conversation.sawSyn = true
+                segment.handshake = .syn
+            }
+        } else if fromClient && flags.contains(.ack) && conversation.sawSynAck && !conversation.handshakeCompleted,
+                  let serverISN = receiver.isn, ack == serverISN + 1 {
+            conversation.handshakeCompleted = true
+            segment.handshake = .ack
+        }
+
+        // Window: SYN segments are never scaled (RFC 7323).
+        if flags.contains(.syn) {
+            segment.scaledWindow = Int(tcp.window)
+        } else if let shift = conversation.windowShift(fromClient: fromClient) {
+            segment.scaledWindow = Int(tcp.window) << shift
+        }
+
+        // The ending.
+        let senderClosedBefore = sender.finSequence != nil
+        if flags.contains(.fin) {
+            segment.teardown.insert(.fin)
+            if sender.finSequence == nil {
+                if receiver.finSequence == nil { segment.teardown.insert(.firstFin) }
+                sender.finSequence = seq + payloadLength
+            }
+        }
+        if flags.contains(.ack), let peerFin = receiver.finSequence, !receiver.finAcknowledged,
+           peerFin.distance(to: ack) >= 1 {
+            receiver.finAcknowledged = true
+            segment.teardown.insert(.acksPeerFin)
+            if senderClosedBefore { segment.teardown.insert(.lastAck) }
+        }
+        if flags.contains(.rst) {
+            segment.teardown.insert(.reset)
+            if !fromClient && conversation.sawSyn && !conversation.sawSynAck {
+                segment.teardown.insert(.refused)
+            }
+        }
+
+        let advanced = seq + segmentLength
+        if let next = sender.nextSequence { if next < advanced { sender.nextSequence = advanced } } else {
+            sender.nextSequence = advanced
+        }
+        sender.payloadBytes += payloadLength
+        sender.segments += 1
+
+        segment.analysis = expert.analyze(tcp, segmentLength: segmentLength, payloadLength: payloadLength,
+                                          sender: &sender, receiver: &receiver,
+                                          state: &conversation.expert, frame: frame, time: time)
+        sender.lastWindow = Int(tcp.window)
+        if flags.contains(.ack) { sender.lastAck = ack }
+
+        if fromClient {
+            conversation.client = sender; conversation.server = receiver
+        } else {
+            conversation.server = sender; conversation.client = receiver
+        }
+        conversation.lastTime = time
+        conversation.lastFrame = frame
+        updateEnding(conversation, segment)
+        return segment
+    }
+
+    private func updateEnding(_ conversation: Conversation, _ segment: Segment) {
+        if conversation.isFinished { return }
+        if segment.teardown.contains(.refused) {
+            conversation.ending = .refused
+        } else if segment.teardown.contains(.reset) {
+            conversation.ending = .reset(byClient: segment.fromClient)
+        } else if conversation.client.finSequence != nil && conversation.server.finSequence != nil {
+            if case .halfClosed(let byClient) = conversation.ending {
+                conversation.ending = .closed(firstCloserIsClient: byClient)
+            } else {
+                conversation.ending = .closed(firstCloserIsClient: segment.fromClient)
+            }
+        } else if segment.teardown.contains(.fin) {
+            conversation.ending = .halfClosed(byClient: segment.fromClient)
+        }
+    }
+
+    /// Drops finished connections that have been quiet for a while, so memory follows open ones.
+    private func sweep(now: Double) {
+        packetsSinceSweep = 0
+        table = table.filter { !($0.value.isFinished && now - $0.value.lastTime > finishedLinger) }
+    }
+}

@@ -1,0 +1,64 @@
+/// The non-TCP layers tcplab summarises in one line: they still count as frames.
+
+public struct UDPHeader: Equatable, Sendable {
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    public var length: UInt16
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> UDPHeader {
+        guard bytes.count >= 8 else { throw DecodeError.truncated("UDP", "header", need: 8, have: bytes.count) }
+        return UDPHeader(sourcePort: bytes.u16(0), destinationPort: bytes.u16(2), length: bytes.u16(4))
+    }
+}
+
+/// ICMP or ICMPv6: type and code are all a summary needs.
+public struct ICMPHeader: Equatable, Sendable {
+    public var version: Int      // 4 or 6
+    public var type: UInt8
+    public var code: UInt8
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer, version: Int) throws -> ICMPHeader {
+        let layer = version == 6 ? "ICMPv6" : "ICMP"
+        guard bytes.count >= 4 else { throw DecodeError.truncated(layer, "header", need: 4, have: bytes.count) }
+        return ICMPHeader(version: version, type: bytes.u8(0), code: bytes.u8(1))
+    }
+
+    public var summary: String {
+        switch (version, type) {
+        case (4, 0), (6, 129): return "echo reply"
+        case (4, 8), (6, 128): return "echo request"
+        case (4, 3): return "destination unreachable (code \(code))"
+        case (6, 1): return "destination unreachable (code \(code))"
+        case (4, 11), (6, 3): return "time exceeded"
+        case (6, 133): return "router solicitation"
+        case (6, 134): return "router advertisement"
+        case (6, 135): return "neighbor solicitation"
+        case (6, 136): return "neighbor advertisement"
+        case (6, 143): return "multicast listener report v2"
+        default: return "type \(type) code \(code)"
+        }
+    }
+}
+
+/// ARP for IPv4 over Ethernet.
+public struct ARPHeader: Equatable, Sendable {
+    public var operation: UInt16
+    public var senderMAC: MACAddress
+    public var senderIP: UInt32
+    public var targetIP: UInt32
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> ARPHeader {
+        guard bytes.count >= 28 else { throw DecodeError.truncated("ARP", "packet", need: 28, have: bytes.count) }
+        return ARPHeader(operation: bytes.u16(6), senderMAC: MACAddress(bytes, at: 8),
+                         senderIP: bytes.u32(14), targetIP: bytes.u32(24))
+    }
+
+    public var summary: String {
+        let sender = IPAddress.v4(senderIP), target = IPAddress.v4(targetIP)
+        switch operation {
+        case 1: return "ARP who-has \(target) tell \(sender)"
+        case 2: return "ARP \(sender) is-at \(senderMAC)"
+        default: return "ARP operation \(operation)"
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// One captured packet, decoded as far as its bytes allow.
+///
+/// A broken inner layer never discards the outer layers already decoded: `error` says where
+/// decoding stopped and why, and every layer before it is still here.
+public struct Packet: Sendable {
+    public enum Network: Equatable, Sendable {
+        case ipv4(IPv4Header)
+        case ipv6(IPv6Header)
+        case arp(ARPHeader)
+        /// An EtherType tcplab does not decode.
+        case unknown(etherType: UInt16)
+    }
+
+    public enum Transport: Equatable, Sendable {
+        case tcp(TCPHeader)
+        case udp(UDPHeader)
+        case icmp(ICMPHeader)
+        /// An IP protocol tcplab does not decode, or a fragment after the first.
+        case unknown(protocolNumber: UInt8)
+    }
+
+    public var link: LinkHeader?
+    public var network: Network?
+    public var transport: Transport?
+    /// Where the transport payload starts in the captured bytes, and how many of its bytes were captured.
+    public var payloadOffset = 0
+    public var capturedPayloadLength = 0
+    /// The payload length the headers claim (IP length minus headers): tshark's `tcp.len`.
+    public var payloadLength = 0
+    public var error: DecodeError?
+
+    public init() {}
+
+    public var tcp: TCPHeader? {
+        if case .tcp(let header)? = transport { return header }
+        return nil
+    }
+
+    public var sourceAddress: IPAddress? {
+        switch network {
+        case .ipv4(let header)?: return header.sourceAddress
+        case .ipv6(let header)?: return header.source
+        default: return nil
+        }
+    }
+
+    public var destinationAddress: IPAddress? {
+        switch network {
+        case .ipv4(let header)?: return header.destinationAddress
+        case .ipv6(let header)?: return header.destination
+        default: return nil
+        }
+    }
+
+    public var isIPFragment: Bool {
+        switch network {
+        case .ipv4(let header)?: return header.isFragment
+        case .ipv6(let header)?: return header.isFragment
+        default: return false
+        }
+    }
+}

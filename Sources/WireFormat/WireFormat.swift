@@ -1,1 +1,0 @@
-// WireFormat — see docs/architecture.md for this module's one job.

@@ -1,0 +1,119 @@
+import ArgumentParser
+import PacketCapture
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The handle a Ctrl-C should stop (a C signal handler cannot capture context).
+nonisolated(unsafe) private var activeCaptureToken: OpaquePointer?
+
+extension TCPLab {
+    struct Capture: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Capture live traffic with libpcap and explain it as it arrives.",
+            discussion: """
+                By default it listens on every interface for the sensor's port: filter
+                'tcp port 5050'. Start it, then start the server and a board (or `tcplab device`),
+                and watch the handshake, the readings and the ending packet by packet.
+
+                Capturing needs privileges: run it with sudo, or once give the binary the
+                capabilities so it needs no sudo at all:
+                  sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcplab)"
+
+                Ctrl-C stops it and prints how many packets were captured and how many the kernel
+                dropped (as tcpdump does).
+
+                Examples:
+                  sudo tcplab capture                     # tcp port 5050 on all interfaces
+                  sudo tcplab capture -i lo -c 10 -w lab.pcap
+                  sudo tcplab capture --filter 'host 192.168.1.42 and tcp'
+                """)
+
+        @Option(name: .shortAndLong, help: "The interface to capture on ('any' = all of them, Linux).")
+        var interface: String = "any"
+
+        @Option(help: "Capture TCP on this port (filter 'tcp port N').")
+        var port: Int?
+
+        @Option(help: "Any BPF filter expression instead of 'tcp port N'.")
+        var filter: String?
+
+        @Option(name: .short, help: "Stop after this many packets.")
+        var count: Int?
+
+        @Option(name: .short, help: "Also write the packets to this pcap file (Wireshark and tshark open it).")
+        var write: String?
+
+        @Option(help: "Bytes kept of each packet (the snapshot length).")
+        var snaplen: Int32 = 262_144
+
+        @Flag(help: "List the interfaces that can be captured on, and exit.")
+        var listInterfaces = false
+
+        @OptionGroup var output: PacketOutputOptions
+
+        func validate() throws {
+            if port != nil && filter != nil {
+                throw ValidationError("give --port or --filter, not both (--filter 'tcp port N and ...' does both).")
+            }
+            if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1–65535, not \(port).") }
+            if let count, count < 1 { throw ValidationError("-c must be at least 1.") }
+            if snaplen < 64 { throw ValidationError("--snaplen below 64 would cut even the headers.") }
+        }
+
+        var filterExpression: String { filter ?? "tcp port \(port ?? 5050)" }
+
+        func run() throws {
+            if listInterfaces { return try printInterfaces() }
+            let source: PacketSource
+            let writer: PacketWriter?
+            do {
+                source = try PacketSource.open(interface: interface, snaplen: snaplen)
+                try source.setFilter(filterExpression)
+                writer = try write.map { try source.makeWriter(path: $0) }
+            } catch let error as CaptureError {
+                StandardError.print("tcplab: \(error)")
+                throw ExitCode.failure
+            }
+            StandardError.print("tcplab: capturing on \(interface), filter '\(filterExpression)'\(write.map { ", writing \($0)" } ?? "") — Ctrl-C to stop")
+
+            activeCaptureToken = source.breakToken
+            signal(SIGINT) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
+            signal(SIGTERM) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
+            defer { activeCaptureToken = nil }
+
+            let pipeline = PacketPipeline(source: source, options: output, writer: writer)
+            do {
+                try pipeline.run(source, limit: count)
+            } catch let error as CaptureError {
+                StandardError.print("tcplab: \(error)")
+                throw ExitCode.failure
+            }
+            if let stats = source.statistics() {
+                StandardError.print("\(pipeline.packets) packets captured\n\(stats.received) packets received by filter\n\(stats.droppedByKernel) packets dropped by kernel")
+            }
+        }
+
+        private func printInterfaces() throws {
+            let interfaces = try PacketSource.interfaces()
+            let width = max(10, (interfaces.map(\.name.count).max() ?? 0) + 2)
+            for device in interfaces {
+                var line = device.name.padding(width)
+                var notes: [String] = []
+                if device.isLoopback { notes.append("loopback") }
+                if !device.isUp { notes.append("down") }
+                if !device.addresses.isEmpty { notes.append(device.addresses.joined(separator: ", ")) }
+                if let description = device.description { notes.append(description) }
+                line += notes.joined(separator: "  ")
+                print(line)
+            }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

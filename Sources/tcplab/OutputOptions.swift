@@ -1,0 +1,66 @@
+import ArgumentParser
+import LabReport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// auto = colour only when stdout is a terminal (and NO_COLOR is not set).
+    var enabled: Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+        }
+    }
+}
+
+/// How `read` and `capture` show packets.
+struct PacketOutputOptions: ParsableArguments {
+    @Option(help: "Output format: text (annotated, for people) or json (one object per packet per line, tshark's field names).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Colour the text output: auto (only on a terminal), always, never.")
+    var color: ColorChoice = .auto
+
+    @Flag(help: "Hide the payload bytes (hex + ASCII) in the text output.")
+    var noHex = false
+
+    @Flag(help: "Leave out the per-connection summary at the end of the text output.")
+    var noSummary = false
+}
+
+/// Writes to stdout with plain write(2) in large chunks: no Foundation on the hot path.
+enum StandardOutput {
+    static func write(_ buffer: inout OutputBuffer) {
+        buffer.bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    // stdout closed (e.g. piped into `head`): stop quietly, as tcpdump does.
+                    exit(0)
+                }
+                offset += written
+            }
+        }
+        buffer.bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+enum StandardError {
+    static func print(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,62 @@
+import LabReport
+import PacketCapture
+import TCPAnalysis
+import WireFormat
+
+/// The one path from a libpcap source to the screen, shared by `read` and `capture`:
+/// record → decode → track → render → stdout.
+final class PacketPipeline {
+    private let analyzer: PacketAnalyzer
+    private let options: PacketOutputOptions
+    private let text: TextPacketRenderer
+    private let json = JSONPacketRenderer()
+    private var output = OutputBuffer()
+    /// Live captures flush every packet so students see it as it happens.
+    private let flushEachPacket: Bool
+    private let writer: PacketWriter?
+    private(set) var packets = 0
+
+    init(source: PacketSource, options: PacketOutputOptions, writer: PacketWriter? = nil) {
+        self.options = options
+        self.flushEachPacket = source.isLive
+        self.writer = writer
+        // JSON needs no summaries, so it keeps no history: memory follows open connections only.
+        analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType),
+                                  keepHistory: options.format == .text && !options.noSummary)
+        text = TextPacketRenderer(palette: Palette(enabled: options.color.enabled), showHex: !options.noHex)
+    }
+
+    func handle(_ record: CapturedPacket) {
+        packets += 1
+        writer?.write(record)
+        let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+                                        nanoseconds: record.nanoseconds, bytes: record.bytes)
+        switch options.format {
+        case .json: json.render(analyzed, bytes: record.bytes, into: &output)
+        case .text: text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
+        }
+        if flushEachPacket || output.bytes.count >= 1 << 16 { flush() }
+    }
+
+    /// Drains `source` until its end (or `breakLoop`), then prints the summary.
+    func run(_ source: PacketSource, limit: Int? = nil) throws {
+        defer { finish() }
+        while limit.map({ packets < $0 }) ?? true {
+            let step = try source.next { handle($0) }
+            if step == .end { break }
+        }
+    }
+
+    func flush() {
+        writer?.flush()
+        StandardOutput.write(&output)
+    }
+
+    private func finish() {
+        if options.format == .text && !options.noSummary {
+            ConnectionSummary(palette: Palette(enabled: options.color.enabled))
+                .render(analyzer.tracker.history, frames: analyzer.frames, into: &output)
+        }
+        flush()
+    }
+}
