@@ -2,32 +2,72 @@ import WireFormat
 
 /// Bytes waiting to be written. Renderers append here; the caller decides where they go and when
 /// (the CLI writes them to stdout in large chunks, tests read them as a string).
-public struct OutputBuffer {
-    public var bytes: [UInt8] = []
+///
+/// A class over raw memory rather than a `[UInt8]`: appending is the innermost loop of
+/// `read --format json`, and an array re-checks uniqueness and capacity on every byte.
+public final class OutputBuffer {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    public private(set) var count = 0
 
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1 << 17) {
+        self.capacity = capacity
+        storage = .allocate(capacity: capacity)
+    }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    deinit { storage.deallocate() }
+
+    public var text: String { String(decoding: bytesView, as: UTF8.self) }
+
+    public var bytesView: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: count) }
+
+    public func removeAll() { count = 0 }
 
     @inline(__always)
-    public mutating func append(_ string: String) {
+    private func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        if let base = bytes.baseAddress { (storage + count).update(from: base, count: bytes.count) }
+        count += bytes.count
+    }
+
+    @inline(__always)
+    public func append(_ string: String) {
         var string = string
-        string.withUTF8 { bytes.append(contentsOf: $0) }
+        string.withUTF8 { append($0) }
     }
 
     @inline(__always)
-    public mutating func append(_ staticString: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: staticString.utf8Start, count: staticString.utf8CodeUnitCount))
+    public func append(_ staticString: StaticString) {
+        append(UnsafeBufferPointer(start: staticString.utf8Start, count: staticString.utf8CodeUnitCount))
     }
 
     @inline(__always)
-    public mutating func append(byte: UInt8) { bytes.append(byte) }
+    public func append(byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
 
     /// Decimal digits of `value` without going through `String`.
     @inline(__always)
-    public mutating func append<T: BinaryInteger>(integer value: T) {
+    public func append<T: BinaryInteger>(integer value: T) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(byte: UInt8(ascii: "-"))
             append(unsigned: UInt64(-Int64(value)))
         } else {
             append(unsigned: UInt64(value))
@@ -35,67 +75,82 @@ public struct OutputBuffer {
     }
 
     @inline(__always)
-    mutating func append(unsigned value: UInt64) {
-        let start = bytes.count
+    func append(unsigned value: UInt64) {
+        reserve(20)
+        let start = count
         var rest = value
         repeat {
-            bytes.append(UInt8(truncatingIfNeeded: rest % 10) &+ 48)
+            storage[count] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+            count += 1
             rest /= 10
         } while rest > 0
-        bytes[start...].reverse()
+        var low = start, high = count - 1
+        while low < high {
+            let swap = storage[low]; storage[low] = storage[high]; storage[high] = swap
+            low += 1; high -= 1
+        }
     }
 
     /// `value` left-padded with zeros to `width` digits (fractions of a second).
-    mutating func append(zeroPadded value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
+    func append(zeroPadded value: Int, width: Int) {
+        reserve(width)
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: rest / divisor) &+ 48)
-            rest %= divisor
-            divisor /= 10
+        for position in stride(from: count + width - 1, through: count, by: -1) {
+            storage[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+            rest /= 10
         }
+        count += width
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of `data`, no separators.
     @inline(__always)
-    mutating func append(hexOf data: UnsafeRawBufferPointer) {
-        let digits = OutputBuffer.hexDigits
-        for byte in data {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0xf)])
+    func append(hexOf data: UnsafeRawBufferPointer) {
+        reserve(data.count * 2)
+        OutputBuffer.hexDigits.withUnsafeBufferPointer { digits in
+            for byte in data {
+                storage[count] = digits[Int(byte >> 4)]
+                storage[count + 1] = digits[Int(byte & 0xf)]
+                count += 2
+            }
         }
     }
 
     /// A JSON string literal, escaped.
-    mutating func append(jsonString string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [92, 34]
-            case UInt8(ascii: "\\"): bytes += [92, 92]
-            case 10: bytes += [92, 110]
-            case 13: bytes += [92, 114]
-            case 9: bytes += [92, 116]
-            case 0..<0x20:
-                bytes += Array("\\u00".utf8)
-                bytes.append(OutputBuffer.hexDigits[Int(byte >> 4)])
-                bytes.append(OutputBuffer.hexDigits[Int(byte & 0xf)])
-            default: bytes.append(byte)
+    func append(jsonString string: String) {
+        var string = string
+        string.withUTF8 { utf8 in
+            append(byte: UInt8(ascii: "\""))
+            // Most notes need no escaping: copy runs of plain bytes in one go.
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c {
+                append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                switch byte {
+                case 0x22: append("\\\"" as StaticString)
+                case 0x5c: append("\\\\" as StaticString)
+                case 10: append("\\n" as StaticString)
+                case 13: append("\\r" as StaticString)
+                case 9: append("\\t" as StaticString)
+                default:
+                    append("\\u00" as StaticString)
+                    append(byte: OutputBuffer.hexDigits[Int(byte >> 4)])
+                    append(byte: OutputBuffer.hexDigits[Int(byte & 0xf)])
+                }
+                runStart = index + 1
             }
+            append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            append(byte: UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// An address in its text form, straight into the buffer (IPv4 without any `String`).
-    mutating func append(address: IPAddress) {
+    func append(address: IPAddress) {
         switch address {
         case .v4(let value):
-            append(unsigned: UInt64(value >> 24)); bytes.append(46)
-            append(unsigned: UInt64((value >> 16) & 0xff)); bytes.append(46)
-            append(unsigned: UInt64((value >> 8) & 0xff)); bytes.append(46)
+            append(unsigned: UInt64(value >> 24)); append(byte: 46)
+            append(unsigned: UInt64((value >> 16) & 0xff)); append(byte: 46)
+            append(unsigned: UInt64((value >> 8) & 0xff)); append(byte: 46)
             append(unsigned: UInt64(value & 0xff))
         case .v6:
             append(address.description)

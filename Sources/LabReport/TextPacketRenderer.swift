@@ -19,19 +19,19 @@ public struct TextPacketRenderer {
 
     /// `firstTime` is the capture's first timestamp: times are shown relative to it, like Wireshark.
     public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, firstTime: Double,
-                       into out: inout OutputBuffer) {
+                       into out: OutputBuffer) {
         let packet = analyzed.packet
         var line = pad(String(analyzed.frame), 6, right: true) + "  "
         line += pad(fixed(analyzed.time - firstTime, decimals: 6), 10, right: true) + "  "
         if let tcp = packet.tcp, let segment = analyzed.segment {
             line += headerLine(tcp, segment, packet)
             out.append(line + "\n")
-            detailLines(tcp, segment, analyzed, bytes: bytes, into: &out)
+            detailLines(tcp, segment, analyzed, bytes: bytes, into: out)
         } else {
             let endpoints = packet.sourceAddress.map { "\($0) → \(packet.destinationAddress!)" } ?? ""
             line += "    " + pad(endpoints, 36) + palette.dim(NonTCPSummary.name(packet))
             out.append(line + "\n")
-            for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: &out, style: palette.dim) }
+            for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: out, style: palette.dim) }
         }
     }
 
@@ -49,7 +49,7 @@ public struct TextPacketRenderer {
     }
 
     private func detailLines(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
-                             bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+                             bytes: UnsafeRawBufferPointer, into out: OutputBuffer) {
         var raw = "raw seq \(tcp.sequenceNumber)"
         if tcp.flags.contains(.ack) { raw += ", raw ack \(tcp.acknowledgementNumber)" }
         if let scaled = segment.scaledWindow, scaled != Int(tcp.window) {
@@ -59,12 +59,12 @@ public struct TextPacketRenderer {
         }
         out.append(TextPacketRenderer.indent + palette.dim(raw) + "\n")
         if !tcp.options.isEmpty {
-            appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: &out, style: palette.dim)
+            appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: out, style: palette.dim)
         }
         for note in Annotations.lines(for: analyzed) {
             let style: (String) -> String = note.hasPrefix("Decoding stopped") ? palette.red
                 : segment.analysis.isEmpty ? palette.cyan : palette.yellow
-            appendWrapped(note, into: &out, style: style)
+            appendWrapped(note, into: out, style: style)
         }
         let packet = analyzed.packet
         if showHex && packet.capturedPayloadLength > 0 {
@@ -86,29 +86,54 @@ public struct TextPacketRenderer {
         return palette.bold(padded)
     }
 
-    func appendWrapped(_ text: String, into out: inout OutputBuffer, style: (String) -> String) {
+    func appendWrapped(_ text: String, into out: OutputBuffer, style: (String) -> String) {
         for line in wrap(text, width: width - TextPacketRenderer.indent.count) {
-            out.append(TextPacketRenderer.indent + style(line) + "\n")
+            out.append(TextPacketRenderer.indent)
+            out.append(style(line))
+            out.append(byte: 10)
         }
     }
 
+    /// Breaks `text` at spaces into lines of at most `width` columns; continuation lines are
+    /// indented by two. Works on UTF-8 bytes: this runs for every note of every packet.
     private func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty && current.count + 1 + word.count > width {
-                lines.append(current)
-                current = "  "
+        var text = text
+        return text.withUTF8 { bytes -> [String] in
+            if columns(bytes) <= width { return [String(decoding: bytes, as: UTF8.self)] }
+            var lines: [String] = []
+            var lineStart = 0, lastSpace = -1, lineColumns = 0
+            var limit = width
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 32 { lastSpace = index }
+                if byte & 0xc0 != 0x80 { lineColumns += 1 }
+                if lineColumns > limit && lastSpace > lineStart {
+                    let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<lastSpace]), as: UTF8.self)
+                    lines.append(lines.isEmpty ? line : "  " + line)
+                    lineStart = lastSpace + 1
+                    limit = width - 2
+                    lineColumns = lineStart <= index ? columns(UnsafeBufferPointer(rebasing: bytes[lineStart...index])) : 0
+                }
+                index += 1
             }
-            current += (current.isEmpty || current == "  " ? "" : " ") + word
+            let rest = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart...]), as: UTF8.self)
+            lines.append(lines.isEmpty ? rest : "  " + rest)
+            return lines
         }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }
 
+/// Display columns of UTF-8 text: one per code point (enough for the text tcplab writes).
+func columns(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    for byte in bytes where byte & 0xc0 != 0x80 { count += 1 }
+    return count
+}
+
 func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let count = text.count
+    var text = text
+    let count = text.withUTF8 { columns($0) }
     guard count < width else { return right ? text : text + " " }
     let spaces = String(repeating: " ", count: width - count)
     return right ? spaces + text : text + spaces

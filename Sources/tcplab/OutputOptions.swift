@@ -41,20 +41,19 @@ struct PacketOutputOptions: ParsableArguments {
 
 /// Writes to stdout with plain write(2) in large chunks: no Foundation on the hot path.
 enum StandardOutput {
-    static func write(_ buffer: inout OutputBuffer) {
-        buffer.bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    // stdout closed (e.g. piped into `head`): stop quietly, as tcpdump does.
-                    exit(0)
-                }
-                offset += written
+    static func write(_ buffer: OutputBuffer) {
+        let bytes = buffer.bytesView
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                // stdout closed (e.g. piped into `head`): stop quietly, as tcpdump does.
+                exit(0)
             }
+            offset += written
         }
-        buffer.bytes.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 }
 
