@@ -46,7 +46,7 @@ public final class Conversation {
     /// The window shift a side's segments are scaled by: known once both SYNs were seen
     /// (RFC 7323: scaling is on only when both sides offered it), nil before.
     func windowShift(fromClient: Bool) -> Int? {
-        guard sawSyn && sawSynAck else { return nil }
+        guard sawSyn && sawSynAck && client.synOptionsComplete && server.synOptionsComplete else { return nil }
         guard let clientShift = client.windowScale, let serverShift = server.windowScale else { return 0 }
         return Int(min(14, fromClient ? clientShift : serverShift))
     }

@@ -11,6 +11,8 @@ public struct HalfConnection: Sendable {
     /// Options announced in this side's SYN.
     public internal(set) var mss: UInt16?
     public internal(set) var windowScale: UInt8?
+    /// False when the SYN's options were cut off (small snaplen): its window scale is then unknown.
+    public internal(set) var synOptionsComplete = true
     public internal(set) var sackPermitted = false
     /// The highest sequence number this side has sent up to (exclusive): next byte expected.
     public internal(set) var nextSequence: SequenceNumber?

@@ -93,6 +93,7 @@ public final class TCPTracker {
             sender.mss = tcp.mss
             sender.windowScale = tcp.windowScale
             sender.sackPermitted = tcp.sackPermitted
+            sender.synOptionsComplete = tcp.optionsError == nil
             if flags.contains(.ack) {
                 conversation.sawSynAck = true
                 segment.handshake = .synAck
