@@ -90,6 +90,9 @@ public enum Annotations {
         for (flag, _) in AnalysisFlags.named where segment.analysis.contains(flag) {
             if let text = ExpertText.explanation(flag, segment) { lines.append(text) }
         }
+        if let rtt = segment.ackRoundTrip, let frame = segment.ackedFrame {
+            lines.append("RTT: this ACK ends the wait for frame \(frame), \(Milliseconds.text(rtt)) after it was sent.")
+        }
     }
 }
 
@@ -145,7 +148,7 @@ enum ExpertText {
         case .ackLostSegment:
             return "ACKed unseen segment: this ACK covers bytes the capture never saw."
         case .duplicateAck:
-            return "Duplicate ACK: the \(sender) repeats the same ack; it received something after a gap and still waits for the missing bytes. Three in a row trigger a fast retransmission."
+            return "Duplicate ACK #\(segment.duplicateAckNumber) of frame \(segment.duplicateAckFrame): the \(sender) repeats the same ack; it received something after a gap and still waits for the missing bytes. Three in a row trigger a fast retransmission."
         case .zeroWindow:
             return "Zero window: the \(sender)'s receive buffer is full; the other side must stop sending until the window opens (flow control)."
         case .zeroWindowProbe:
@@ -163,5 +166,14 @@ enum ExpertText {
         default:
             return nil
         }
+    }
+}
+
+enum Milliseconds {
+    /// "0.213 ms", "48.1 ms", "1.250 s".
+    static func text(_ seconds: Double) -> String {
+        if seconds >= 1 { return fixed(seconds, decimals: 3) + " s" }
+        let milliseconds = seconds * 1000
+        return fixed(milliseconds, decimals: milliseconds < 10 ? 3 : 1) + " ms"
     }
 }

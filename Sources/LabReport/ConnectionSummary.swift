@@ -21,6 +21,7 @@ public struct ConnectionSummary {
         out.append("    client → server  " + pad("\(c.client.segments) segments", 14) + "\(c.client.payloadBytes) bytes of data\n")
         out.append("    server → client  " + pad("\(c.server.segments) segments", 14) + "\(c.server.payloadBytes) bytes of data\n")
         out.append("    duration   \(fixed(c.duration, decimals: 3)) s (frames \(c.firstFrame)–\(c.lastFrame))\n")
+        if let rtt = roundTripText(c) { out.append("    RTT        " + rtt + "\n") }
         out.append("    ending     " + endingText(c.ending) + "\n")
     }
 
@@ -37,6 +38,18 @@ public struct ConnectionSummary {
         if c.sawSyn && c.sawSynAck { return palette.yellow("SYN and SYN-ACK seen, final ACK not captured") }
         if c.sawSyn { return palette.yellow("SYN only: the server never accepted") }
         return palette.yellow("not captured (the capture started mid-connection)")
+    }
+
+    private func roundTripText(_ c: Conversation) -> String? {
+        var parts: [String] = []
+        if let initial = c.initialRoundTrip { parts.append("handshake \(Milliseconds.text(initial))") }
+        for (name, side) in [("client data", c.client), ("server data", c.server)] {
+            let stats = side.roundTrips
+            if let mean = stats.mean {
+                parts.append("\(name) min/avg/max \(Milliseconds.text(stats.minimum)) / \(Milliseconds.text(mean)) / \(Milliseconds.text(stats.maximum)) (\(stats.count) ACKs)")
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     private func endingText(_ ending: ConnectionEnding) -> String {

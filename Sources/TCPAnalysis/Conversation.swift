@@ -28,8 +28,9 @@ public final class Conversation {
     public internal(set) var sawSynAck = false
     public internal(set) var handshakeCompleted = false
     public internal(set) var ending: ConnectionEnding = .open
-    /// Extra per-connection state of the expert analysis.
-    var expert = ExpertState()
+    var synTime: Double?
+    /// From the SYN to the ACK that completes the handshake (Wireshark's `tcp.analysis.initial_rtt`).
+    public internal(set) var initialRoundTrip: Double?
 
     init(index: Int, client: Endpoint, server: Endpoint, time: Double, frame: Int) {
         self.index = index

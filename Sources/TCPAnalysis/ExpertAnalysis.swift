@@ -1,14 +1,164 @@
 import WireFormat
 
-/// Per-connection state the expert analysis keeps between segments.
-struct ExpertState {
-}
+/// Wireshark's TCP expert analysis (`tcp.analysis.*`), segment by segment.
+///
+/// The rules, their order and their thresholds follow `tcp_analyze_sequence_number()` in
+/// Wireshark's packet-tcp.c, so a student can check every flag against Wireshark. Their limits are
+/// Wireshark's too: they are heuristics over what the capture saw, not what the hosts knew.
+/// Sequence numbers are compared in raw (absolute) space, modulo 2^32.
+struct ExpertAnalysis {
+    struct Result {
+        var flags: AnalysisFlags = []
+        /// For a duplicate ACK: its number in the series and the frame of the ACK it repeats.
+        var duplicateAckNumber = 0
+        var duplicateAckFrame = 0
+        /// For an ACK: the time since the segment it acknowledges, and that segment's frame.
+        var ackRoundTrip: Double?
+        var ackedFrame: Int?
+        /// For a data segment: bytes sent and not yet acknowledged, this one included.
+        var bytesInFlight: Int?
+    }
 
-/// Wireshark-style expert analysis of each segment (retransmissions, duplicate ACKs, windows).
-final class ExpertAnalysis {
-    func analyze(_ tcp: TCPHeader, segmentLength: Int, payloadLength: Int,
-                 sender: inout HalfConnection, receiver: inout HalfConnection,
-                 state: inout ExpertState, frame: Int, time: Double) -> AnalysisFlags {
-        []
+    /// `payloadLength` is tshark's `tcp.len`; `receiverShift` is the receiver's window shift, when known.
+    static func analyze(_ tcp: TCPHeader, payloadLength: Int, sender: inout HalfConnection,
+                        receiver: inout HalfConnection, receiverShift: Int?, initialRoundTrip: Double?,
+                        frame: Int, time: Double) -> Result {
+        var result = Result()
+        let flags = tcp.flags
+        let seq = tcp.sequenceNumber, ack = tcp.acknowledgementNumber
+        let window = tcp.window
+        let length = payloadLength
+        let controlFlags = flags.intersection([.syn, .fin, .rst])
+
+        checks: do {
+            // Zero window probe: one byte at the next sequence number while the peer's window is 0.
+            if length == 1, let next = sender.nextSequence, seq == next, receiver.lastWindow == 0 {
+                result.flags.insert(.zeroWindowProbe)
+                break checks
+            }
+            if window == 0 && controlFlags.isEmpty { result.flags.insert(.zeroWindow) }
+            // Previous segment not captured: this one starts beyond everything seen so far.
+            if let next = sender.nextSequence, next < seq, !flags.contains(.rst) {
+                result.flags.insert(.lostSegment)
+            }
+            // Keep-alive: zero or one byte, one before the next expected sequence number.
+            if length <= 1, let next = sender.nextSequence, seq == next - 1, controlFlags.isEmpty {
+                result.flags.insert(.keepAlive)
+            }
+            let repeatsLastAck = length == 0 && sender.nextSequence == seq && sender.lastAck == ack && controlFlags.isEmpty
+            if repeatsLastAck && window != 0 && sender.lastWindow != nil && window != sender.lastWindow {
+                result.flags.insert(.windowUpdate)
+            }
+            // Window full: the data reaches exactly the right edge of the receiver's window.
+            if length > 0, controlFlags.isEmpty, let shift = receiverShift, let peerAck = receiver.lastAck,
+               let peerWindow = receiver.lastWindow, seq + length == peerAck + (Int(peerWindow) << shift) {
+                result.flags.insert(.windowFull)
+            }
+            if repeatsLastAck && window != 0 && window == sender.lastWindow
+                && receiver.lastSegmentFlags.contains(.keepAlive) {
+                result.flags.insert(.keepAliveAck)
+                break checks
+            }
+            if length == 0, window == 0, sender.lastWindow == 0, sender.nextSequence == seq,
+               sender.lastAck == ack || sender.lastAck.map({ $0 + 1 }) == ack, controlFlags.isEmpty,
+               receiver.lastSegmentFlags.contains(.zeroWindowProbe) {
+                result.flags.insert(.zeroWindowProbeAck)
+                break checks
+            }
+            if repeatsLastAck && window != 0 && window == sender.lastWindow {
+                sender.duplicateAckCount += 1
+                result.flags.insert(.duplicateAck)
+                result.duplicateAckNumber = sender.duplicateAckCount
+                result.duplicateAckFrame = sender.lastNonDuplicateAckFrame
+            }
+        }
+
+        if ack != sender.lastAck {
+            sender.lastNonDuplicateAckFrame = frame
+            sender.duplicateAckCount = 0
+        }
+
+        // ACKed unseen segment: this ACK covers bytes the capture never saw from the peer.
+        if flags.contains(.ack), let peerMax = receiver.maxSequenceToBeAcked, peerMax < ack {
+            result.flags.insert(.ackLostSegment)
+            receiver.maxSequenceToBeAcked = receiver.nextSequence
+        }
+
+        if length > 0 || !flags.isDisjoint(with: [.syn, .fin]), !result.flags.contains(.keepAlive) {
+            classifyResend(seq: seq, length: length, time: time, sender: sender, receiver: receiver,
+                           initialRoundTrip: initialRoundTrip, into: &result.flags)
+        }
+
+        // Remember the highest sequence number sent (zero-window probes do not count).
+        let segmentEnd = seq + length + (flags.isDisjoint(with: [.syn, .fin]) ? 0 : 1)
+        if !result.flags.contains(.zeroWindowProbe) {
+            if sender.nextSequence.map({ $0 < segmentEnd }) ?? true {
+                sender.nextSequence = segmentEnd
+                sender.nextSequenceTime = time
+            }
+            if sender.maxSequenceToBeAcked == nil || sender.maxSequenceToBeAcked == seq {
+                sender.maxSequenceToBeAcked = sender.nextSequence
+            }
+        }
+
+        measureRoundTrip(flags: flags, ack: ack, time: time, receiver: &receiver, into: &result)
+        if length > 0 || !flags.isDisjoint(with: [.syn, .fin]) {
+            if sender.unacknowledged.count == 256 { sender.unacknowledged.removeFirst() }
+            sender.unacknowledged.append((segmentEnd, frame, time))
+        }
+        if length > 0, let next = sender.nextSequence, let peerAck = receiver.lastAck {
+            let inFlight = peerAck.distance(to: next)
+            if inFlight > 0 { result.bytesInFlight = inFlight }
+        }
+
+        sender.lastWindow = window
+        sender.lastAck = ack
+        sender.lastAckTime = time
+        sender.lastSegmentFlags = result.flags
+        return result
+    }
+
+    /// Retransmission, fast retransmission, spurious retransmission or out-of-order, in
+    /// Wireshark's order of checks.
+    private static func classifyResend(seq: SequenceNumber, length: Int, time: Double,
+                                       sender: HalfConnection, receiver: HalfConnection,
+                                       initialRoundTrip: Double?, into flags: inout AnalysisFlags) {
+        let notAdvanced = sender.nextSequence.map { seq < $0 } ?? false
+        // Two or more duplicate ACKs asked for exactly this segment within 20 ms: fast retransmit.
+        if notAdvanced && receiver.duplicateAckCount >= 2 && receiver.lastAck == seq
+            && time - receiver.lastAckTime < 0.020 {
+            flags.formUnion([.fastRetransmission, .retransmission])
+            return
+        }
+        // Soon after the highest segment, and not simply a copy of it: out of order.
+        let threshold = initialRoundTrip ?? 0.003
+        if notAdvanced && time - sender.nextSequenceTime < threshold
+            && sender.nextSequence != seq + length {
+            flags.insert(.outOfOrder)
+            return
+        }
+        // Everything in it was already acknowledged: the re-send was not needed.
+        if length > 0, let peerAck = receiver.lastAck, !(peerAck < seq + length) {
+            flags.formUnion([.spuriousRetransmission, .retransmission])
+            return
+        }
+        if notAdvanced { flags.insert(.retransmission) }
+    }
+
+    /// An ACK from the receiver side ends the wait of the sender's segments it covers.
+    private static func measureRoundTrip(flags: TCPFlags, ack: SequenceNumber, time: Double,
+                                         receiver: inout HalfConnection, into result: inout Result) {
+        guard flags.contains(.ack), !receiver.unacknowledged.isEmpty else { return }
+        var covered = 0
+        for entry in receiver.unacknowledged {
+            guard !(ack < entry.end) else { break }
+            if entry.end == ack {
+                result.ackRoundTrip = time - entry.time
+                result.ackedFrame = entry.frame
+                receiver.roundTrips.add(time - entry.time)
+            }
+            covered += 1
+        }
+        if covered > 0 { receiver.unacknowledged.removeFirst(covered) }
     }
 }

@@ -15,6 +15,7 @@ public struct HalfConnection: Sendable {
     public internal(set) var synOptionsComplete = true
     public internal(set) var sackPermitted = false
     /// The highest sequence number this side has sent up to (exclusive): next byte expected.
+    /// Kept by the expert analysis (zero-window probes do not advance it, as in Wireshark).
     public internal(set) var nextSequence: SequenceNumber?
     /// Where this side's FIN sits in its sequence space, once sent.
     public internal(set) var finSequence: SequenceNumber?
@@ -22,9 +23,21 @@ public struct HalfConnection: Sendable {
     public internal(set) var sentReset = false
     public internal(set) var payloadBytes = 0
     public internal(set) var segments = 0
-    /// The last window this side advertised, and the ack that went with it.
-    public internal(set) var lastWindow: Int?
+    /// The last window field this side sent (unscaled), and the acknowledgement field with it.
+    public internal(set) var lastWindow: UInt16?
     public internal(set) var lastAck: SequenceNumber?
+    var lastAckTime = 0.0
+    var nextSequenceTime = 0.0
+    /// The end of the contiguous data seen from this side: an ACK beyond it acks unseen bytes.
+    var maxSequenceToBeAcked: SequenceNumber?
+    var duplicateAckCount = 0
+    var lastNonDuplicateAckFrame = 0
+    /// The expert flags of this side's previous segment.
+    var lastSegmentFlags: AnalysisFlags = []
+    /// This side's segments that wait for an ACK: (sequence after the segment, frame, time).
+    var unacknowledged: [(end: SequenceNumber, frame: Int, time: Double)] = []
+    /// Round-trip times measured from ACKs of this side's segments.
+    public internal(set) var roundTrips = RoundTripStatistics()
 
     init(endpoint: Endpoint) { self.endpoint = endpoint }
 

@@ -44,13 +44,21 @@ public struct Segment {
     /// A SYN sent again with the same ISN.
     public var repeatsSyn = false
     public var analysis: AnalysisFlags = []
+    /// For a duplicate ACK: its number in the series, and the frame of the ACK it repeats.
+    public var duplicateAckNumber = 0
+    public var duplicateAckFrame = 0
+    /// For an ACK that exactly ends a segment of the peer: the time since that segment, and its frame.
+    public var ackRoundTrip: Double?
+    public var ackedFrame: Int?
+    /// For a data segment: bytes sent and not yet acknowledged, this one included.
+    public var bytesInFlight: Int?
 
     public var stream: Int { conversation.index }
     public var sender: HalfConnection { fromClient ? conversation.client : conversation.server }
     public var receiver: HalfConnection { fromClient ? conversation.server : conversation.client }
 }
 
-/// Wireshark's `tcp.analysis.*` expert flags (filled by the analysis; see ExpertAnalysis.swift).
+/// Wireshark's `tcp.analysis.*` expert flags (see ExpertAnalysis.swift).
 public struct AnalysisFlags: OptionSet, Sendable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }

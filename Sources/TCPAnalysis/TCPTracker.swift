@@ -14,7 +14,6 @@ public final class TCPTracker {
     /// Every conversation in order of appearance, when `keepHistory` was asked for (summaries).
     public private(set) var history: [Conversation] = []
     private let keepHistory: Bool
-    private let expert = ExpertAnalysis()
 
     public init(keepHistory: Bool = true, finishedLinger: Double = 240) {
         self.keepHistory = keepHistory
@@ -99,11 +98,13 @@ public final class TCPTracker {
                 segment.handshake = .synAck
             } else {
                 conversation.sawSyn = true
+                conversation.synTime = time
                 segment.handshake = .syn
             }
         } else if fromClient && flags.contains(.ack) && conversation.sawSynAck && !conversation.handshakeCompleted,
                   let serverISN = receiver.isn, ack == serverISN + 1 {
             conversation.handshakeCompleted = true
+            conversation.initialRoundTrip = conversation.synTime.map { time - $0 }
             segment.handshake = .ack
         }
 
@@ -136,18 +137,19 @@ public final class TCPTracker {
             }
         }
 
-        let advanced = seq + segmentLength
-        if let next = sender.nextSequence { if next < advanced { sender.nextSequence = advanced } } else {
-            sender.nextSequence = advanced
-        }
         sender.payloadBytes += payloadLength
         sender.segments += 1
 
-        segment.analysis = expert.analyze(tcp, segmentLength: segmentLength, payloadLength: payloadLength,
-                                          sender: &sender, receiver: &receiver,
-                                          state: &conversation.expert, frame: frame, time: time)
-        sender.lastWindow = Int(tcp.window)
-        if flags.contains(.ack) { sender.lastAck = ack }
+        let expert = ExpertAnalysis.analyze(
+            tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
+            receiverShift: conversation.windowShift(fromClient: !fromClient),
+            initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time)
+        segment.analysis = expert.flags
+        segment.duplicateAckNumber = expert.duplicateAckNumber
+        segment.duplicateAckFrame = expert.duplicateAckFrame
+        segment.ackRoundTrip = expert.ackRoundTrip
+        segment.ackedFrame = expert.ackedFrame
+        segment.bytesInFlight = expert.bytesInFlight
 
         if fromClient {
             conversation.client = sender; conversation.server = receiver

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import WireFormat
+
+/// `tcplab read --format json` against tshark, field by field, on captures of real traffic
+/// (Tests/Fixtures, made by scripts/make-fixtures.sh; references by scripts/tshark-reference.sh).
+@Suite("JSON agrees with tshark on every fixture")
+struct TsharkAgreementTests {
+    @Test func thereAreFixtures() {
+        #expect(fixturesWithReference().count >= 10)
+    }
+
+    @Test(arguments: fixturesWithReference())
+    func fieldsAgree(capture: String) throws {
+        let ours = try readAsJSON(fixturePath(capture))
+        let theirs = try tsharkRows(capture)
+        #expect(ours.count == theirs.count, "every frame gets a line")
+        for (mine, reference) in zip(ours, theirs) {
+            let frame = reference["frame.number"] ?? "?"
+            func expectEqual(_ key: String, _ tsharkKey: String, sourceLocation: SourceLocation = #_sourceLocation) {
+                let value = mine[key].map { "\($0)" } ?? ""
+                #expect(value == reference[tsharkKey] ?? "", "\(capture) frame \(frame): \(key) vs tshark \(tsharkKey)",
+                        sourceLocation: sourceLocation)
+            }
+            expectEqual("frame", "frame.number")
+            expectEqual("time_text", "frame.time_epoch")
+            guard let sport = reference["tcp.srcport"], !sport.isEmpty else {
+                #expect(mine["stream"] == nil, "\(capture) frame \(frame): not TCP for tshark")
+                continue
+            }
+            let source = reference["ip.src"].flatMap { $0.isEmpty ? nil : $0 } ?? reference["ipv6.src"]
+            let destination = reference["ip.dst"].flatMap { $0.isEmpty ? nil : $0 } ?? reference["ipv6.dst"]
+            #expect(mine["src"] as? String == source, "\(capture) frame \(frame): src")
+            #expect(mine["dst"] as? String == destination, "\(capture) frame \(frame): dst")
+            expectEqual("sport", "tcp.srcport")
+            expectEqual("dport", "tcp.dstport")
+            expectEqual("stream", "tcp.stream")
+            expectEqual("seq", "tcp.seq")
+            expectEqual("seq_raw", "tcp.seq_raw")
+            expectEqual("next_seq", "tcp.nxtseq")
+            expectEqual("len", "tcp.len")
+            expectEqual("hdr_len", "tcp.hdr_len")
+            expectEqual("win", "tcp.window_size_value")
+            expectEqual("payload_hex", "tcp.payload")
+
+            let flags = UInt16(reference["tcp.flags"]!.dropFirst(2), radix: 16).map { TCPFlags(rawValue: $0 & 0xff).names }
+            #expect(mine["flags"] as? [String] == flags, "\(capture) frame \(frame): flags")
+            if flags?.contains("ACK") == true {
+                expectEqual("ack", "tcp.ack")
+                expectEqual("ack_raw", "tcp.ack_raw")
+            } else {
+                #expect(mine["ack"] is NSNull, "\(capture) frame \(frame): ack is null without ACK")
+            }
+            // Window scaling: unknown to tshark (-1) must be unknown (null) to us; otherwise equal.
+            if reference["tcp.window_size_scalefactor"] == "-1" {
+                #expect(mine["win_scaled"] is NSNull, "\(capture) frame \(frame): scale should be unknown")
+            } else {
+                expectEqual("win_scaled", "tcp.window_size")
+            }
+
+            let options = mine["options"] as? [String: Any] ?? [:]
+            func expectOption(_ key: String, _ tsharkKey: String) {
+                let value = options[key].map { "\($0)" } ?? ""
+                #expect(value == reference[tsharkKey] ?? "", "\(capture) frame \(frame): options.\(key)")
+            }
+            expectOption("mss", "tcp.options.mss_val")
+            expectOption("wscale", "tcp.options.wscale.shift")
+            expectOption("tsval", "tcp.options.timestamp.tsval")
+            expectOption("tsecr", "tcp.options.timestamp.tsecr")
+            #expect((options["sack_perm"] != nil) == !(reference["tcp.options.sack_perm"] ?? "").isEmpty,
+                    "\(capture) frame \(frame): sack_perm")
+            let blocks = options["sack"] as? [[Int]] ?? []
+            #expect(blocks.map { "\($0[0])" }.joined(separator: ",") == reference["tcp.options.sack_le"] ?? "",
+                    "\(capture) frame \(frame): SACK left edges")
+            #expect(blocks.map { "\($0[1])" }.joined(separator: ",") == reference["tcp.options.sack_re"] ?? "",
+                    "\(capture) frame \(frame): SACK right edges")
+        }
+    }
+}
+
+/// The expert flags (`analysis`) against tshark's `tcp.analysis.*` on the same fixtures.
+@Suite("Expert analysis agrees with tshark")
+struct ExpertAgreementTests {
+    static let flagNames = ["retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
+                            "lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window", "zero_window_probe",
+                            "zero_window_probe_ack", "window_full", "window_update", "keep_alive", "keep_alive_ack"]
+
+    @Test(arguments: fixturesWithReference())
+    func flagsAgree(capture: String) throws {
+        let ours = try readAsJSON(fixturePath(capture))
+        let theirs = try tsharkRows(capture)
+        for (mine, reference) in zip(ours, theirs) where !(reference["tcp.srcport"] ?? "").isEmpty {
+            let expected = Set(Self.flagNames.filter { !(reference["tcp.analysis.\($0)"] ?? "").isEmpty })
+            let actual = Set(mine["analysis"] as? [String] ?? [])
+            #expect(actual == expected, "\(capture) frame \(reference["frame.number"]!): analysis")
+        }
+    }
+}
