@@ -43,7 +43,7 @@ void Connection::step() {
       attempt(now);
       break;
     case ConnectionState::Connected:
-      if (!transport_.connected()) drop(now, "connection closed by the server");
+      if (!transport_.connected()) drop(now, transport_.last_error());  // FIN or RST
       break;
     case ConnectionState::Backoff:
       if (elapsed_ms(now, backoff_started_ms_) >= retry_delay_ms_) {

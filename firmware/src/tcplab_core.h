@@ -12,4 +12,5 @@
 #include "scheduler.h"
 #include "sensor.h"
 #include "sensor_line.h"
+#include "tcp_tuning.h"
 #include "transport.h"

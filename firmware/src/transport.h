@@ -20,7 +20,7 @@ class Transport {
   // "arrived": a write into a connection that is already dead can still succeed.
   virtual bool write(const char* data, size_t length) = 0;
   virtual void close() = 0;
-  // Why the last connect or write failed, for the status output.
+  // Why the last connect, write or connected() check failed, for the status output.
   virtual const char* last_error() const = 0;
 };
 

@@ -56,7 +56,10 @@ class FakeTransport final : public tcplab::Transport {
     return true;
   }
 
-  bool connected() override { return open_ && !peer_closed; }
+  bool connected() override {
+    if (open_ && peer_closed) error_ = "connection closed by the server";
+    return open_ && !peer_closed;
+  }
 
   bool write(const char* data, size_t length) override {
     ++write_calls;
