@@ -78,9 +78,11 @@ int main(int argc, char** argv) {
   host::SimulatedDht sensor(clock, sensor_rng);
   tcplab::Device device(connection, scheduler, sensor, clock, log);
 
+  const std::string how_many =
+      options.readings == 0 ? "readings until interrupted" : std::to_string(options.readings) + " readings";
   char banner[256];
-  std::snprintf(banner, sizeof banner, "%lu readings to %s:%u every %lu ms (%s, keepalive %s, seed %lu)",
-                static_cast<unsigned long>(options.readings), options.host.c_str(), options.port,
+  std::snprintf(banner, sizeof banner, "%s to %s:%u every %lu ms (%s, keepalive %s, seed %lu)",
+                how_many.c_str(), options.host.c_str(), options.port,
                 static_cast<unsigned long>(scheduler.interval_ms()),
                 options.nagle ? "Nagle on" : "TCP_NODELAY", options.keepalive ? "on" : "off",
                 static_cast<unsigned long>(seed));
