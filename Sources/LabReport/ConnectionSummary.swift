@@ -8,14 +8,14 @@ public struct ConnectionSummary {
 
     public init(palette: Palette = Palette(enabled: false)) { self.palette = palette }
 
-    public func render(_ conversations: [Conversation], frames: Int, into out: OutputBuffer) {
+    public func render(_ conversations: [Conversation], frames: Int, into out: inout OutputBuffer) {
         out.append("\n" + palette.bold("\(frames) frame\(frames == 1 ? "" : "s"), \(conversations.count) TCP connection\(conversations.count == 1 ? "" : "s")") + "\n")
         for conversation in conversations {
-            render(conversation, into: out)
+            render(conversation, into: &out)
         }
     }
 
-    private func render(_ c: Conversation, into out: OutputBuffer) {
+    private func render(_ c: Conversation, into out: inout OutputBuffer) {
         out.append("\n  " + palette.bold("stream \(c.index)") + "  client \(c.client.endpoint) → server \(c.server.endpoint)\n")
         out.append("    handshake  " + handshakeText(c) + "\n")
         out.append("    client → server  " + pad("\(c.client.segments) segments", 14) + "\(c.client.payloadBytes) bytes of data\n")

@@ -9,7 +9,7 @@ public struct JSONPacketRenderer {
     public init() {}
 
     /// `bytes` are the captured bytes of the frame (for `payload_hex`).
-    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: OutputBuffer) {
+    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append("{\"frame\":" as StaticString)
         out.append(integer: analyzed.frame)
@@ -25,7 +25,7 @@ public struct JSONPacketRenderer {
             out.append(byte: UInt8(ascii: "\""))
         }
         if let tcp = packet.tcp, let segment = analyzed.segment {
-            renderTCP(tcp, segment, analyzed, bytes: bytes, into: out)
+            renderTCP(tcp, segment, analyzed, bytes: bytes, into: &out)
         } else {
             switch packet.transport {
             case .udp(let udp)?:
@@ -46,7 +46,7 @@ public struct JSONPacketRenderer {
     }
 
     private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
-                           bytes: UnsafeRawBufferPointer, into out: OutputBuffer) {
+                           bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append(",\"sport\":" as StaticString); out.append(integer: tcp.sourcePort)
         out.append(",\"dport\":" as StaticString); out.append(integer: tcp.destinationPort)
@@ -75,7 +75,7 @@ public struct JSONPacketRenderer {
         } else {
             out.append(",\"win_scaled\":null" as StaticString)
         }
-        renderOptions(tcp, segment, into: out)
+        renderOptions(tcp, segment, into: &out)
         out.append(",\"payload_hex\":\"" as StaticString)
         let start = min(packet.payloadOffset, bytes.count)
         let end = min(start + packet.capturedPayloadLength, bytes.count)
@@ -97,7 +97,7 @@ public struct JSONPacketRenderer {
         out.append(jsonString: Annotations.lines(for: analyzed).joined(separator: " "))
     }
 
-    private func renderOptions(_ tcp: TCPHeader, _ segment: Segment, into out: OutputBuffer) {
+    private func renderOptions(_ tcp: TCPHeader, _ segment: Segment, into out: inout OutputBuffer) {
         out.append(",\"options\":{" as StaticString)
         var first = true
         func key(_ name: StaticString) {

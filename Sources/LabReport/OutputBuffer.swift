@@ -3,9 +3,10 @@ import WireFormat
 /// Bytes waiting to be written. Renderers append here; the caller decides where they go and when
 /// (the CLI writes them to stdout in large chunks, tests read them as a string).
 ///
-/// A class over raw memory rather than a `[UInt8]`: appending is the innermost loop of
-/// `read --format json`, and an array re-checks uniqueness and capacity on every byte.
-public final class OutputBuffer {
+/// A non-copyable struct over raw memory rather than a `[UInt8]` or a class: appending is the
+/// innermost loop of `read --format json`; an array re-checks uniqueness on every byte and a class
+/// pays a dynamic exclusivity check on every access, while `inout` on a struct is checked statically.
+public struct OutputBuffer: ~Copyable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     public private(set) var count = 0
@@ -21,14 +22,14 @@ public final class OutputBuffer {
 
     public var bytesView: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: count) }
 
-    public func removeAll() { count = 0 }
+    public mutating func removeAll() { count = 0 }
 
     @inline(__always)
-    private func reserve(_ extra: Int) {
+    private mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(count + extra) }
     }
 
-    private func grow(_ needed: Int) {
+    private mutating func grow(_ needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -39,25 +40,25 @@ public final class OutputBuffer {
     }
 
     @inline(__always)
-    public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count)
         if let base = bytes.baseAddress { (storage + count).update(from: base, count: bytes.count) }
         count += bytes.count
     }
 
     @inline(__always)
-    public func append(_ string: String) {
+    public mutating func append(_ string: String) {
         var string = string
         string.withUTF8 { append($0) }
     }
 
     @inline(__always)
-    public func append(_ staticString: StaticString) {
+    public mutating func append(_ staticString: StaticString) {
         append(UnsafeBufferPointer(start: staticString.utf8Start, count: staticString.utf8CodeUnitCount))
     }
 
     @inline(__always)
-    public func append(byte: UInt8) {
+    public mutating func append(byte: UInt8) {
         reserve(1)
         storage[count] = byte
         count += 1
@@ -65,7 +66,7 @@ public final class OutputBuffer {
 
     /// Decimal digits of `value` without going through `String`.
     @inline(__always)
-    public func append<T: BinaryInteger>(integer value: T) {
+    public mutating func append<T: BinaryInteger>(integer value: T) {
         if value < 0 {
             append(byte: UInt8(ascii: "-"))
             append(unsigned: UInt64(-Int64(value)))
@@ -75,7 +76,7 @@ public final class OutputBuffer {
     }
 
     @inline(__always)
-    func append(unsigned value: UInt64) {
+    mutating func append(unsigned value: UInt64) {
         reserve(20)
         let start = count
         var rest = value
@@ -92,7 +93,7 @@ public final class OutputBuffer {
     }
 
     /// `value` left-padded with zeros to `width` digits (fractions of a second).
-    func append(zeroPadded value: Int, width: Int) {
+    mutating func append(zeroPadded value: Int, width: Int) {
         reserve(width)
         var rest = value
         for position in stride(from: count + width - 1, through: count, by: -1) {
@@ -106,7 +107,7 @@ public final class OutputBuffer {
 
     /// Lower-case hex of `data`, no separators.
     @inline(__always)
-    func append(hexOf data: UnsafeRawBufferPointer) {
+    mutating func append(hexOf data: UnsafeRawBufferPointer) {
         reserve(data.count * 2)
         OutputBuffer.hexDigits.withUnsafeBufferPointer { digits in
             for byte in data {
@@ -118,7 +119,7 @@ public final class OutputBuffer {
     }
 
     /// A JSON string literal, escaped.
-    func append(jsonString string: String) {
+    mutating func append(jsonString string: String) {
         var string = string
         string.withUTF8 { utf8 in
             append(byte: UInt8(ascii: "\""))
@@ -145,7 +146,7 @@ public final class OutputBuffer {
     }
 
     /// An address in its text form, straight into the buffer (IPv4 without any `String`).
-    func append(address: IPAddress) {
+    mutating func append(address: IPAddress) {
         switch address {
         case .v4(let value):
             append(unsigned: UInt64(value >> 24)); append(byte: 46)

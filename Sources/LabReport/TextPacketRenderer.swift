@@ -19,19 +19,19 @@ public struct TextPacketRenderer {
 
     /// `firstTime` is the capture's first timestamp: times are shown relative to it, like Wireshark.
     public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, firstTime: Double,
-                       into out: OutputBuffer) {
+                       into out: inout OutputBuffer) {
         let packet = analyzed.packet
         var line = pad(String(analyzed.frame), 6, right: true) + "  "
         line += pad(fixed(analyzed.time - firstTime, decimals: 6), 10, right: true) + "  "
         if let tcp = packet.tcp, let segment = analyzed.segment {
             line += headerLine(tcp, segment, packet)
             out.append(line + "\n")
-            detailLines(tcp, segment, analyzed, bytes: bytes, into: out)
+            detailLines(tcp, segment, analyzed, bytes: bytes, into: &out)
         } else {
             let endpoints = packet.sourceAddress.map { "\($0) → \(packet.destinationAddress!)" } ?? ""
             line += "    " + pad(endpoints, 36) + palette.dim(NonTCPSummary.name(packet))
             out.append(line + "\n")
-            for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: out, style: palette.dim) }
+            for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: &out, style: palette.dim) }
         }
     }
 
@@ -49,7 +49,7 @@ public struct TextPacketRenderer {
     }
 
     private func detailLines(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
-                             bytes: UnsafeRawBufferPointer, into out: OutputBuffer) {
+                             bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         var raw = "raw seq \(tcp.sequenceNumber)"
         if tcp.flags.contains(.ack) { raw += ", raw ack \(tcp.acknowledgementNumber)" }
         if let scaled = segment.scaledWindow, scaled != Int(tcp.window) {
@@ -59,12 +59,12 @@ public struct TextPacketRenderer {
         }
         out.append(TextPacketRenderer.indent + palette.dim(raw) + "\n")
         if !tcp.options.isEmpty {
-            appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: out, style: palette.dim)
+            appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: &out, style: palette.dim)
         }
         for note in Annotations.lines(for: analyzed) {
             let style: (String) -> String = note.hasPrefix("Decoding stopped") ? palette.red
                 : segment.analysis.isEmpty ? palette.cyan : palette.yellow
-            appendWrapped(note, into: out, style: style)
+            appendWrapped(note, into: &out, style: style)
         }
         let packet = analyzed.packet
         if showHex && packet.capturedPayloadLength > 0 {
@@ -86,7 +86,7 @@ public struct TextPacketRenderer {
         return palette.bold(padded)
     }
 
-    func appendWrapped(_ text: String, into out: OutputBuffer, style: (String) -> String) {
+    func appendWrapped(_ text: String, into out: inout OutputBuffer, style: (String) -> String) {
         for line in wrap(text, width: width - TextPacketRenderer.indent.count) {
             out.append(TextPacketRenderer.indent)
             out.append(style(line))

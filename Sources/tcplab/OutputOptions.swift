@@ -41,7 +41,7 @@ struct PacketOutputOptions: ParsableArguments {
 
 /// Writes to stdout with plain write(2) in large chunks: no Foundation on the hot path.
 enum StandardOutput {
-    static func write(_ buffer: OutputBuffer) {
+    static func write(_ buffer: inout OutputBuffer) {
         let bytes = buffer.bytesView
         var offset = 0
         while offset < bytes.count {

@@ -10,7 +10,7 @@ final class PacketPipeline {
     private let options: PacketOutputOptions
     private let text: TextPacketRenderer
     private let json = JSONPacketRenderer()
-    private let output = OutputBuffer()
+    private var output = OutputBuffer()
     /// Live captures flush every packet so students see it as it happens.
     private let flushEachPacket: Bool
     private let writer: PacketWriter?
@@ -32,8 +32,8 @@ final class PacketPipeline {
         let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
         switch options.format {
-        case .json: json.render(analyzed, bytes: record.bytes, into: output)
-        case .text: text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: output)
+        case .json: json.render(analyzed, bytes: record.bytes, into: &output)
+        case .text: text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
         }
         if flushEachPacket || output.count >= 1 << 16 { flush() }
     }
@@ -49,13 +49,13 @@ final class PacketPipeline {
 
     func flush() {
         writer?.flush()
-        StandardOutput.write(output)
+        StandardOutput.write(&output)
     }
 
     private func finish() {
         if options.format == .text && !options.noSummary {
             ConnectionSummary(palette: Palette(enabled: options.color.enabled))
-                .render(analyzer.tracker.history, frames: analyzer.frames, into: output)
+                .render(analyzer.tracker.history, frames: analyzer.frames, into: &output)
         }
         flush()
     }

@@ -26,11 +26,11 @@ func readAsJSON(_ path: String) throws -> [[String: Any]] {
     let source = try PacketSource.open(file: path)
     let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
     let renderer = JSONPacketRenderer()
-    let output = OutputBuffer()
+    var output = OutputBuffer()
     while try source.next({ record in
         let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
-        renderer.render(analyzed, bytes: record.bytes, into: output)
+        renderer.render(analyzed, bytes: record.bytes, into: &output)
     }) != .end {}
     return try output.text.split(separator: "\n").map { line in
         var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
@@ -48,13 +48,13 @@ func readAsText(_ path: String, hex: Bool = true) throws -> String {
     let source = try PacketSource.open(file: path)
     let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType))
     let renderer = TextPacketRenderer(showHex: hex)
-    let output = OutputBuffer()
+    var output = OutputBuffer()
     while try source.next({ record in
         let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
-        renderer.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: output)
+        renderer.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
     }) != .end {}
-    ConnectionSummary().render(analyzer.tracker.history, frames: analyzer.frames, into: output)
+    ConnectionSummary().render(analyzer.tracker.history, frames: analyzer.frames, into: &output)
     return output.text
 }
 
