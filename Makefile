@@ -29,7 +29,7 @@ test-firmware:
 	@if [ -f firmware/Makefile ]; then $(MAKE) -C firmware test; fi
 
 demo: build
-	@$(BIN_DEBUG) demo
+	@$(BIN_DEBUG) read labs/captures/handshake.pcap
 
 bench: deps
 	@scripts/ensure-deps.sh tshark:tshark tcpdump:tcpdump hyperfine:hyperfine
