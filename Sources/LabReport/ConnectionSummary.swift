@@ -9,7 +9,7 @@ public struct ConnectionSummary {
     public init(palette: Palette = Palette(enabled: false)) { self.palette = palette }
 
     public func render(_ conversations: [Conversation], frames: Int, into out: inout OutputBuffer) {
-        out.append("\n" + palette.bold("\(frames) frame\(frames == 1 ? "" : "s"), \(conversations.count) TCP connection\(conversations.count == 1 ? "" : "s")") + "\n")
+        out.append("\n" + palette.bold("\(plural(frames, "frame")), \(plural(conversations.count, "TCP connection"))") + "\n")
         for conversation in conversations {
             render(conversation, into: &out)
         }
@@ -18,8 +18,8 @@ public struct ConnectionSummary {
     private func render(_ c: Conversation, into out: inout OutputBuffer) {
         out.append("\n  " + palette.bold("stream \(c.index)") + "  client \(c.client.endpoint) → server \(c.server.endpoint)\n")
         out.append("    handshake  " + handshakeText(c) + "\n")
-        out.append("    client → server  " + pad("\(c.client.segments) segments", 14) + "\(c.client.payloadBytes) bytes of data\n")
-        out.append("    server → client  " + pad("\(c.server.segments) segments", 14) + "\(c.server.payloadBytes) bytes of data\n")
+        out.append("    client → server  " + pad(plural(c.client.segments, "segment"), 14) + plural(c.client.payloadBytes, "byte") + " of data\n")
+        out.append("    server → client  " + pad(plural(c.server.segments, "segment"), 14) + plural(c.server.payloadBytes, "byte") + " of data\n")
         out.append("    duration   \(fixed(c.duration, decimals: 3)) s (frames \(c.firstFrame)–\(c.lastFrame))\n")
         if let rtt = roundTripText(c) { out.append("    RTT        " + rtt + "\n") }
         out.append("    ending     " + endingText(c.ending) + "\n")
@@ -43,10 +43,10 @@ public struct ConnectionSummary {
     private func roundTripText(_ c: Conversation) -> String? {
         var parts: [String] = []
         if let initial = c.initialRoundTrip { parts.append("handshake \(Milliseconds.text(initial))") }
-        for (name, side) in [("client data", c.client), ("server data", c.server)] {
+        for (name, side) in [("client", c.client), ("server", c.server)] {
             let stats = side.roundTrips
             if let mean = stats.mean {
-                parts.append("\(name) min/avg/max \(Milliseconds.text(stats.minimum)) / \(Milliseconds.text(mean)) / \(Milliseconds.text(stats.maximum)) (\(stats.count) ACKs)")
+                parts.append("\(name)'s segments min/avg/max \(Milliseconds.text(stats.minimum)) / \(Milliseconds.text(mean)) / \(Milliseconds.text(stats.maximum)) (\(plural(stats.count, "ACK")))")
             }
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
@@ -65,3 +65,6 @@ public struct ConnectionSummary {
         }
     }
 }
+
+/// "1 segment", "2 segments".
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

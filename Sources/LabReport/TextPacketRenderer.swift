@@ -55,7 +55,7 @@ public struct TextPacketRenderer {
         if let scaled = segment.scaledWindow, scaled != Int(tcp.window) {
             raw += "; window \(tcp.window) × \(scaled / max(1, Int(tcp.window))) = \(scaled) bytes (scaled)"
         } else if segment.scaledWindow == nil {
-            raw += "; window \(tcp.window) (scale unknown: handshake not seen)"
+            raw += "; window \(tcp.window) (scale unknown: the capture lacks a complete SYN, SYN-ACK pair)"
         }
         out.append(TextPacketRenderer.indent + palette.dim(raw) + "\n")
         if !tcp.options.isEmpty {
