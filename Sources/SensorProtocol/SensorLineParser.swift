@@ -175,7 +175,7 @@ public enum SensorLineParser {
     }
 
     /// The bytes in double quotes, non-printable ones as `\xHH`, cut after 40 bytes.
-    static func quoted(_ bytes: some Collection<UInt8>) -> String {
+    public static func quoted(_ bytes: some Collection<UInt8>) -> String {
         var text = "\""
         for byte in bytes.prefix(40) {
             switch byte {
