@@ -90,6 +90,17 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
     /// Any other I/O error (closes only this connection).
     case error(String)
 
+    /// Machine code for JSON output: `peer-closed`, `reset`, `idle-timeout`, `server-shutdown`, `error`.
+    public var code: String {
+        switch self {
+        case .peerClosed: return "peer-closed"
+        case .reset: return "reset"
+        case .idleTimeout: return "idle-timeout"
+        case .serverShutdown: return "server-shutdown"
+        case .error: return "error"
+        }
+    }
+
     public var description: String {
         switch self {
         case .peerClosed: return "closed by the board"
