@@ -1,1 +1,0 @@
-// SensorProtocol — see docs/architecture.md for this module's one job.

@@ -1,0 +1,58 @@
+/// Builds one JSON object on one line, keys in the order added (readable, stable for tools).
+struct JSONLine {
+    private var text = "{"
+
+    mutating func add(_ key: String, _ value: String) {
+        self.key(key)
+        Self.appendQuoted(value, to: &self.text)
+    }
+
+    mutating func add(_ key: String, _ value: Int) {
+        self.key(key)
+        self.text += String(value)
+    }
+
+    mutating func add(_ key: String, _ value: UInt32) {
+        self.key(key)
+        self.text += String(value)
+    }
+
+    mutating func add(_ key: String, _ value: Double) {
+        self.key(key)
+        self.text += value.isFinite ? "\(value)" : "null"
+    }
+
+    /// A nested object, e.g. `rejected_by_reason`.
+    mutating func add(_ key: String, object pairs: [(String, Int)]) {
+        self.key(key)
+        var nested = JSONLine()
+        for (name, value) in pairs { nested.add(name, value) }
+        self.text += nested.finished
+    }
+
+    var finished: String { self.text + "}" }
+
+    private mutating func key(_ key: String) {
+        if self.text.count > 1 { self.text += "," }
+        Self.appendQuoted(key, to: &self.text)
+        self.text += ":"
+    }
+
+    static func appendQuoted(_ value: String, to text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}

@@ -1,0 +1,114 @@
+/// Appends text to raw memory the caller sized beforehand; lets the log writer build a line on the
+/// stack instead of allocating a `String` per reading.
+struct ByteWriter {
+    private let base: UnsafeMutableRawPointer
+    private let capacity: Int
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableRawBufferPointer) {
+        self.base = buffer.baseAddress!
+        self.capacity = buffer.count
+    }
+
+    var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: self.base, count: self.count) }
+
+    mutating func byte(_ value: UInt8) {
+        precondition(self.count < self.capacity, "ByteWriter: line longer than its buffer")
+        self.base.storeBytes(of: value, toByteOffset: self.count, as: UInt8.self)
+        self.count += 1
+    }
+
+    mutating func ascii(_ text: StaticString) {
+        precondition(self.count + text.utf8CodeUnitCount <= self.capacity, "ByteWriter: line longer than its buffer")
+        (self.base + self.count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+        self.count += text.utf8CodeUnitCount
+    }
+
+    mutating func unsigned(_ value: UInt64) {
+        var digits: (UInt64, Int) = (value, 0)
+        repeat {
+            digits.0 /= 10
+            digits.1 += 1
+        } while digits.0 > 0
+        precondition(self.count + digits.1 <= self.capacity, "ByteWriter: line longer than its buffer")
+        var remaining = value
+        for position in stride(from: self.count + digits.1 - 1, through: self.count, by: -1) {
+            self.base.storeBytes(of: UInt8(truncatingIfNeeded: 0x30 + remaining % 10), toByteOffset: position, as: UInt8.self)
+            remaining /= 10
+        }
+        self.count += digits.1
+    }
+
+    /// One decimal (`28.3`, `-0.5`) when that is exactly the value, as sensors send it; otherwise
+    /// the shortest text that reads back as the same `Double`, so nothing is rounded away.
+    mutating func decimal(_ value: Double) {
+        let tenths = (value * 10).rounded()
+        if tenths.magnitude < 1e15, tenths / 10 == value {
+            let whole = Int64(tenths)
+            if whole < 0 { self.byte(UInt8(ascii: "-")) }
+            self.unsigned(whole.magnitude / 10)
+            self.byte(UInt8(ascii: "."))
+            self.byte(UInt8(truncatingIfNeeded: 0x30 + whole.magnitude % 10))
+        } else {
+            self.utf8(value.description)
+        }
+    }
+
+    mutating func timestamp(_ time: Timestamp) {
+        precondition(self.count + 24 <= self.capacity, "ByteWriter: line longer than its buffer")
+        self.count += time.writeISO8601(to: self.base + self.count)
+    }
+
+    mutating func utf8(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            precondition(self.count + bytes.count <= self.capacity, "ByteWriter: line longer than its buffer")
+            if let source = bytes.baseAddress { (self.base + self.count).copyMemory(from: source, byteCount: bytes.count) }
+            self.count += bytes.count
+        }
+    }
+
+    /// A JSON string with quotes; escapes `"`, `\` and control characters.
+    mutating func jsonString(_ text: String) {
+        self.byte(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                self.byte(UInt8(ascii: "\\"))
+                self.byte(byte)
+            case 0..<0x20:
+                self.ascii("\\u00")
+                self.byte(Self.hexDigit(byte >> 4))
+                self.byte(Self.hexDigit(byte & 0xF))
+            default:
+                self.byte(byte)
+            }
+        }
+        self.byte(UInt8(ascii: "\""))
+    }
+
+    /// A CSV field, quoted (RFC 4180) only when it holds a comma, quote or line break.
+    mutating func csvField(_ text: String) {
+        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 }
+        guard needsQuotes else {
+            self.utf8(text)
+            return
+        }
+        self.byte(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { self.byte(byte) }
+            self.byte(byte)
+        }
+        self.byte(UInt8(ascii: "\""))
+    }
+
+    /// Room a line needs in the worst case, so callers can size the buffer up front.
+    static func worstCaseLength(device: String, peer: String) -> Int {
+        // Fixed text and numbers stay under 200 bytes; each string byte may become 6 (\u00XX).
+        200 + 6 * (device.utf8.count + peer.utf8.count)
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x61 + value - 10
+    }
+}

@@ -1,1 +1,0 @@
-// SensorServer — see docs/architecture.md for this module's one job.

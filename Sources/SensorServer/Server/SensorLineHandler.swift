@@ -1,0 +1,199 @@
+import Logging
+import NIOCore
+import SensorProtocol
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The parsing handler: gives every framed line a number, parses it, names the device (`HELLO`),
+/// checks continuity, and tells the sinks. One instance per connection, used on its event loop.
+final class SensorLineHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let sinks: [any SensorEventSink]
+    private let devices: DeviceRegistry
+    private let counters: LoopCounters
+    private let logger: Logger
+
+    private var peer = "unknown"
+    /// The `HELLO` name, else the peer address.
+    private var device = "unknown"
+    private var deviceRecord: DeviceRecord?
+    private var lineNumber = 0
+    private var readings = 0
+    private var rejected = 0
+    private var connectedAt = NIODeadline.now()
+    private var closeReason = DisconnectReason.peerClosed
+    /// Set by every read; the shutdown drain closes the connection once a check finds it unset.
+    private var sawInputSinceCheck = false
+    private var draining = false
+
+    /// How long a draining connection must stay silent before it counts as fully read.
+    static let drainQuietPeriod = TimeAmount.milliseconds(20)
+
+    init(sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger) {
+        self.sinks = sinks
+        self.devices = devices
+        self.counters = counters
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.peer = context.channel.remoteAddress?.peerDescription ?? "unknown"
+        self.device = self.peer
+        self.connectedAt = .now()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let line = Self.unwrapInboundIn(data)
+        self.lineNumber += 1
+        let parsed = line.withUnsafeReadableBytes { bytes in
+            Result { () throws(SensorParseError) in try SensorLineParser.parse(bytes) }
+        }
+        switch parsed {
+        case .success(.reading(let reading)):
+            self.accept(reading)
+        case .success(.hello(let name)):
+            self.device = name
+            self.deviceRecord = self.devices.record(for: name)
+            self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
+        case .failure(let error):
+            self.reject(.parse(error.reason), message: error.message)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.sawInputSinceCheck = true
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let framing as FramingEvent:
+            self.lineNumber += 1
+            switch framing {
+            case .lineTooLong(let length, let limit):
+                self.reject(
+                    .lineTooLong,
+                    message: "line-too-long: expected at most \(limit) bytes before a newline, "
+                        + "found \(length) (thrown away up to the next newline)")
+            case .partialLine(let bytes):
+                let text = SensorLineParser.quoted(bytes.readableBytesView)
+                self.reject(
+                    .partialLine,
+                    message: "partial-line: expected a newline before the connection ended, "
+                        + "found \(bytes.readableBytes) bytes \(text)")
+            }
+        case IdleStateHandler.IdleStateEvent.read:
+            self.closeReason = .idleTimeout
+            self.counters.statistics.idleTimeouts += 1
+            context.close(promise: nil)
+        case ServerDrainEvent.drain:
+            guard !self.draining else { return }
+            self.draining = true
+            self.sawInputSinceCheck = false
+            self.scheduleDrainCheck(context: context)
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Only this connection suffers: record why, close it, and let the others carry on.
+        if let ioError = error as? IOError, ioError.errnoCode == ECONNRESET || ioError.errnoCode == EPIPE {
+            self.closeReason = .reset
+        } else {
+            self.closeReason = .error(String(describing: error))
+        }
+        self.logger.debug(
+            "connection error",
+            metadata: ["connection.peer": "\(self.peer)", "device.id": "\(self.device)", "error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let duration = Duration.nanoseconds((NIODeadline.now() - self.connectedAt).nanoseconds)
+        self.emit(
+            .disconnected(
+                Disconnection(
+                    peer: self.peer, device: self.device, at: .now(), duration: duration,
+                    readings: self.readings, rejected: self.rejected, reason: self.closeReason)))
+        context.fireChannelInactive()
+    }
+
+    // MARK: - Lines
+
+    private func accept(_ reading: SensorReading) {
+        self.readings += 1
+        self.counters.statistics.readings += 1
+        let now = Timestamp.now()
+        let record = self.deviceRecord ?? self.devices.record(for: self.device)
+        self.deviceRecord = record
+        if let finding = record.observe(reading) {
+            self.counters.statistics.count(finding)
+            self.emit(
+                .continuity(
+                    ContinuityEvent(
+                        received: now, peer: self.peer, device: self.device, line: self.lineNumber, finding: finding)))
+        }
+        self.emit(
+            .reading(
+                ReceivedReading(
+                    received: now, peer: self.peer, device: self.device, line: self.lineNumber, reading: reading)))
+    }
+
+    private func reject(_ reason: RejectionReason, message: String) {
+        self.rejected += 1
+        self.counters.statistics.rejectedByReason[reason, default: 0] += 1
+        self.emit(
+            .rejected(
+                RejectedLine(
+                    received: .now(), peer: self.peer, device: self.device, line: self.lineNumber, reason: reason,
+                    message: message)))
+    }
+
+    private func emit(_ event: SensorEvent) {
+        for sink in self.sinks { sink.receive(event) }
+    }
+
+    // MARK: - Shutdown drain
+
+    /// Keeps reading until the connection has been quiet for one period, then closes it: what the
+    /// board already delivered to our kernel gets processed, and nothing waits forever (the server
+    /// also force-closes at its drain deadline).
+    private func scheduleDrainCheck(context: ChannelHandlerContext) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainQuietPeriod) {
+            guard context.channel.isActive else { return }
+            if self.sawInputSinceCheck {
+                self.sawInputSinceCheck = false
+                self.scheduleDrainCheck(context: context)
+            } else {
+                self.closeReason = .serverShutdown
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+/// Sent down every open connection's pipeline when the server shuts down.
+enum ServerDrainEvent: Sendable {
+    case drain
+}
+
+extension SocketAddress {
+    /// `192.168.1.20:53122`, or `[fe80::1]:53122` for IPv6.
+    var peerDescription: String {
+        let port = self.port.map(String.init) ?? "?"
+        switch self {
+        case .v4: return "\(self.ipAddress ?? "?"):\(port)"
+        case .v6: return "[\(self.ipAddress ?? "?")]:\(port)"
+        case .unixDomainSocket: return self.pathname ?? "unix"
+        }
+    }
+}

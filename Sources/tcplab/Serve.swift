@@ -1,0 +1,297 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import SensorServer
+
+extension TCPLab {
+    /// `tcplab serve`: the sensor server. All the work is in the SensorServer library; this file
+    /// turns options into a configuration, prints events, and handles signals.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serve ESP8266 sensor boards: frame, parse, show and keep every reading.",
+            discussion: """
+                Boards connect over TCP (port 5050 by default) and send one reading per
+                line, ended by \r\n as Arduino's println writes it:
+
+                    <seq>,<millis>,<temperature-C>,<humidity-%>    e.g. 12,1234567,28.3,65.2
+
+                An optional first line HELLO <name> names the board; without it the board
+                is known by its address. Any number of boards may be connected at once.
+
+                THE BYTE-STREAM LESSON
+                TCP delivers a stream of bytes, not messages. One recv() can hold half a
+                reading, or three readings and a piece of a fourth; a server that treats
+                each recv() as one reading loses and garbles data under load. This server
+                frames on newline across any split, with a bounded buffer (--max-line): a
+                longer line is thrown away and reading resumes at the next newline, and a
+                partial line left when a board disconnects is reported, not dropped.
+
+                OUTPUT
+                Standard output: one line per reading (time received, device, seq, uptime,
+                °C, %RH) and connect/disconnect events with peer and duration. Standard
+                error: each rejected line with device, line number and reason.
+                --format json writes one JSON object per event, all on standard output;
+                --quiet leaves out the readings.
+
+                CONTINUITY
+                seq counts the board's readings. A jump in seq is a gap: readings the
+                board wrote that never reached this server, typically written into a
+                connection that was already dead. TCP delivers what reached the server's
+                kernel, nothing more. seq or millis going back means the board restarted.
+
+                LOG
+                --log FILE appends every valid reading: JSON lines if FILE ends in .jsonl,
+                else CSV with a header. Fields: received (ISO 8601 UTC), peer, device,
+                seq, millis, temperature, humidity. Writes are batched off the network
+                threads and flushed on exit.
+
+                STOPPING
+                Ctrl-C (SIGINT) or SIGTERM stops accepting, reads what open connections
+                already delivered, flushes the log, prints a summary and exits 0. A second
+                Ctrl-C exits at once.
+
+                EXAMPLES
+                    tcplab serve
+                    tcplab serve --port 6000 --log readings.csv
+                    tcplab serve --quiet --log readings.jsonl --stats-interval 10
+                    tcplab serve --format json | jq .
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+            case auto, always, never
+        }
+
+        @Option(help: "Address to listen on (0.0.0.0: every IPv4 address of this machine; :: for IPv6).")
+        var host = "0.0.0.0"
+
+        @Option(help: "TCP port to listen on (0 picks a free one).")
+        var port = 5050
+
+        @Option(name: .customLong("max-line"), help: ArgumentHelp("Longest line in bytes; longer lines are discarded up to their newline.", valueName: "bytes"))
+        var maxLine = 256
+
+        @Option(name: .customLong("max-connections"), help: ArgumentHelp("Close connections beyond this many at once (default: no limit).", valueName: "count"))
+        var maxConnections: Int?
+
+        @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection silent for this many seconds (0: never).", valueName: "seconds"))
+        var idleTimeout: Double = 60
+
+        @Flag(inversion: .prefixedNo, help: "TCP keepalive probes, to find boards that lost power (half-open connections).")
+        var keepalive = true
+
+        @Option(help: ArgumentHelp("Append every valid reading to FILE (.jsonl → JSON lines, otherwise CSV).", valueName: "file"))
+        var log: String?
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        @Flag(help: "Do not print readings; print only events, stats and the summary.")
+        var quiet = false
+
+        @Option(name: .customLong("stats-interval"), help: ArgumentHelp("Print the counters every this many seconds.", valueName: "seconds"))
+        var statsInterval: Double?
+
+        @Option(help: "Colour: auto (when writing to a terminal), always or never.")
+        var color: ColorMode = .auto
+
+        func validate() throws {
+            guard (0...65535).contains(self.port) else {
+                throw ValidationError("--port must be 0…65535, got \(self.port)")
+            }
+            guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
+            if let limit = self.maxConnections, limit < 1 {
+                throw ValidationError("--max-connections must be at least 1, got \(limit)")
+            }
+            guard self.idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
+            if let interval = self.statsInterval, !(interval > 0) {
+                throw ValidationError("--stats-interval must be more than 0 seconds")
+            }
+        }
+
+        func run() async throws {
+            if getuid() == 0 && (self.port == 0 || self.port >= 1024) {
+                Console.standardError("tcplab serve: note: running as root is not needed; any user may listen on port \(self.port).")
+            }
+            Self.raiseOpenFileLimit()
+            let console = Console(printer: self.makePrinter())
+
+            var sinks: [any SensorEventSink] = [console]
+            if let path = self.log {
+                do {
+                    sinks.append(try ReadingLogWriter(path: path))
+                } catch {
+                    throw ValidationError("--log: \(error)")
+                }
+            }
+
+            var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+
+            let server: SensorServer
+            do {
+                server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
+            } catch let error as SensorServerError {
+                Console.standardError("tcplab serve: \(error)")
+                throw ExitCode(1)
+            }
+            console.print(console.printer.listening("\(self.host):\(server.port)"))
+
+            let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
+            let stats = self.statsInterval.map { interval in
+                Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(interval))
+                        guard !Task.isCancelled else { break }
+                        console.print(console.printer.stats(await server.statistics()))
+                    }
+                }
+            }
+            await signals.next()
+            Task {
+                await signals.next()
+                Console.standardError("tcplab serve: interrupted again: exiting without finishing the log")
+                Foundation.exit(130)
+            }
+            stats?.cancel()
+            let summary = await server.shutdown()
+            for line in console.printer.summary(summary) { console.print(line) }
+            console.flush()
+        }
+
+        private var serverConfiguration: SensorServerConfiguration {
+            var configuration = SensorServerConfiguration()
+            configuration.host = self.host
+            configuration.port = self.port
+            configuration.maxLineLength = self.maxLine
+            configuration.maxConnections = self.maxConnections
+            configuration.idleTimeout = self.idleTimeout > 0 ? .nanoseconds(Int64(self.idleTimeout * 1e9)) : nil
+            configuration.keepAlive = self.keepalive
+            return configuration
+        }
+
+        private func makePrinter() -> Console.Printer {
+            switch self.format {
+            case .json:
+                return .json(EventJSONFormatter(includeReadings: !self.quiet))
+            case .text:
+                let color: Bool
+                switch self.color {
+                case .always: color = true
+                case .never: color = false
+                case .auto:
+                    color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+                }
+                return .text(EventTextFormatter(color: color, includeReadings: !self.quiet))
+            }
+        }
+
+        /// Thousands of boards need thousands of descriptors; the usual soft limit is 1024.
+        private static func raiseOpenFileLimit() {
+            var limit = rlimit()
+            guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+    }
+}
+
+/// Prints the server's events: the only place `serve` writes to the terminal. Events arrive from
+/// several event loops at once; the lock keeps each line whole.
+private final class Console: SensorEventSink, @unchecked Sendable {
+    enum Printer {
+        case text(EventTextFormatter)
+        case json(EventJSONFormatter)
+
+        func event(_ event: SensorEvent) -> ConsoleLine? {
+            switch self {
+            case .text(let formatter): return formatter.format(event)
+            case .json(let formatter): return formatter.format(event)
+            }
+        }
+
+        func listening(_ address: String) -> ConsoleLine {
+            switch self {
+            case .text(let formatter): return formatter.format(listeningOn: address, at: .now())
+            case .json(let formatter): return formatter.format(listeningOn: address, at: .now())
+            }
+        }
+
+        func stats(_ statistics: ServerStatistics) -> ConsoleLine {
+            switch self {
+            case .text(let formatter): return formatter.format(statistics, at: .now())
+            case .json(let formatter): return formatter.format(statistics, at: .now())
+            }
+        }
+
+        func summary(_ summary: ServerSummary) -> [ConsoleLine] {
+            switch self {
+            case .text(let formatter): return formatter.format(summary)
+            case .json(let formatter): return [formatter.format(summary, at: .now())]
+            }
+        }
+    }
+
+    let printer: Printer
+    private let lock = NSLock()
+
+    init(printer: Printer) {
+        self.printer = printer
+        setvbuf(stdout, nil, _IOLBF, 0)  // a line per event, even through a pipe
+    }
+
+    func receive(_ event: SensorEvent) {
+        guard let line = self.printer.event(event) else { return }
+        self.print(line)
+    }
+
+    func print(_ line: ConsoleLine) {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        fputs(line.text + "\n", line.stream == .standardOutput ? stdout : stderr)
+    }
+
+    func flush() {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        fflush(stdout)
+        fflush(stderr)
+    }
+
+    static func standardError(_ text: String) {
+        fputs(text + "\n", stderr)
+    }
+}
+
+/// SIGINT/SIGTERM as something to `await`, instead of the default of dying on the spot.
+private final class SignalWatcher: @unchecked Sendable {
+    private let stream: AsyncStream<Int32>
+    private var iterator: AsyncStream<Int32>.Iterator
+    private let sources: [DispatchSourceSignal]
+
+    init(signals: [Int32]) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        self.iterator = stream.makeAsyncIterator()
+        self.sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Waits for the next signal (one waiter at a time).
+    func next() async {
+        _ = await self.iterator.next()
+    }
+}

@@ -1,0 +1,37 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A plain TCP client on loopback, for end-to-end tests: connect, write, close (politely or not).
+struct LoopbackClient {
+    let channel: Channel
+
+    static func connect(port: Int) async throws -> LoopbackClient {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        return LoopbackClient(channel: channel)
+    }
+
+    func write(_ text: String) async throws {
+        try await self.channel.writeAndFlush(ByteBuffer(string: text)).get()
+    }
+
+    /// FIN, as `client.stop()` after the last reading.
+    func close() async throws {
+        try await self.channel.close().get()
+    }
+
+    /// RST: SO_LINGER with a zero timeout makes `close` abort the connection, as a board that
+    /// reboots mid-connection (or a crashed program) does.
+    func reset() async throws {
+        let options = try #require(self.channel as? SocketOptionProvider)
+        try await options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        try await self.channel.close().get()
+    }
+}
