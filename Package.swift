@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,10 +35,17 @@ let package = Package(
             ]
         ),
         .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat"]),
+        .target(
+            name: "Labs",
+            dependencies: [
+                "TCPAnalysis", "WireFormat", "SensorProtocol", "PacketCapture",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .executableTarget(
             name: "tcplab",
             dependencies: [
-                "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport",
+                "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
                 "SensorProtocol", "SensorServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -51,6 +59,7 @@ let package = Package(
             name: "TCPAnalysisTests",
             dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport"]
         ),
+        .testTarget(name: "LabsTests", dependencies: ["Labs", "TCPAnalysis", "WireFormat", "PacketCapture"]),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
         .testTarget(
             name: "SensorServerTests",

@@ -1,0 +1,63 @@
+import TOMLKit
+
+/// A student's answers: a flat TOML file of `key = value`.
+public struct AnswerSheet: Sendable {
+    public let values: [String: Answer]
+
+    public init(values: [String: Answer]) { self.values = values }
+
+    /// Parses the TOML text; an error names the line and column.
+    public init(toml text: String) throws(AnswerSheetError) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw AnswerSheetError.syntax(line: error.source.begin.line, column: error.source.begin.column,
+                                          detail: error.description)
+        } catch {
+            throw AnswerSheetError.syntax(line: 0, column: 0, detail: "\(error)")
+        }
+        var values: [String: Answer] = [:]
+        for (key, value) in table {
+            if let number = value.int {
+                values[key] = .int(number)
+            } else if let number = value.double {
+                values[key] = .number(number)
+            } else if let text = value.string {
+                // The template's "" means the question has not been answered yet.
+                if text.trimmingSpaces.isEmpty { continue }
+                values[key] = Answer(parsing: text)
+            } else if let flag = value.bool {
+                values[key] = .word(flag ? "true" : "false")
+            } else {
+                throw AnswerSheetError.notFlat(key: key)
+            }
+        }
+        self.values = values
+    }
+
+    /// The file a student fills in: every key with its question as a comment.
+    public static func template(for lab: Lab) -> String {
+        var text = "# Lab \(lab.number): \(lab.title)\n"
+        text += "# Answer from YOUR capture, then: tcplab lab check \(lab.number) --pcap YOUR.pcap --answers THIS_FILE\n"
+        text += "# Numbers as numbers (1234), words in quotes (\"client\"); \"\" = not answered yet.\n"
+        for question in lab.questions {
+            text += "\n# \(question.prompt)\n\(question.key) = \"\"\n"
+        }
+        return text
+    }
+}
+
+public enum AnswerSheetError: Error, Sendable, CustomStringConvertible {
+    case syntax(line: Int, column: Int, detail: String)
+    case notFlat(key: String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let line, let column, let detail):
+            return "the answers file is not valid TOML at line \(line), column \(column): \(detail). Each line should read `key = value` (words in quotes)."
+        case .notFlat(let key):
+            return "'\(key)' is a table or a list; the answers file is flat: one `key = number` or `key = \"word\"` per line."
+        }
+    }
+}

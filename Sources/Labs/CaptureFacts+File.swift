@@ -1,0 +1,22 @@
+import PacketCapture
+import TCPAnalysis
+import WireFormat
+
+extension CaptureFacts {
+    /// Reads a whole capture file (pcap or pcapng) through the same decoder and analyzer as
+    /// `tcplab read`, so every fact a question checks is a value the student can see there.
+    public static func load(file path: String) throws -> CaptureFacts {
+        let source = try PacketSource.open(file: path)
+        let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
+        let facts = CaptureFacts()
+        while try source.next({ record in
+            let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+            let packet = analyzed.packet
+            let start = min(packet.payloadOffset, record.bytes.count)
+            let end = min(start + packet.capturedPayloadLength, record.bytes.count)
+            facts.add(analyzed, payload: UnsafeRawBufferPointer(rebasing: record.bytes[start..<end]))
+        }) != .end {}
+        return facts
+    }
+}

@@ -1,0 +1,105 @@
+import SensorProtocol
+import TCPAnalysis
+import WireFormat
+
+/// What a student's capture shows, gathered in one pass: the facts the graders check answers
+/// against. Built from the same analyzed packets `tcplab read` prints, so a student who reads the
+/// output can find every value.
+public final class CaptureFacts {
+    /// One data-carrying or control segment, kept small (payload only for the client's data).
+    public struct SegmentFact {
+        public var frame: Int
+        public var time: Double
+        public var fromClient: Bool
+        public var flags: TCPFlags
+        public var relativeSequence: UInt32
+        public var relativeAcknowledgement: UInt32?
+        public var rawSequence: UInt32
+        public var rawAcknowledgement: UInt32
+        public var length: Int
+        public var window: Int
+        public var analysis: AnalysisFlags
+        public var payload: [UInt8]
+    }
+
+    public final class StreamFacts {
+        public let index: Int
+        public let conversation: Conversation
+        public internal(set) var segments: [SegmentFact] = []
+        /// Client bytes in sequence order (retransmitted copies skipped), for the readings.
+        var clientBytes: [UInt8] = []
+        var clientNextRelative: UInt32?
+
+        init(index: Int, conversation: Conversation) {
+            self.index = index
+            self.conversation = conversation
+        }
+
+        public var serverPort: UInt16 { conversation.server.endpoint.port }
+        public var clientPort: UInt16 { conversation.client.endpoint.port }
+        public var dataSegments: [SegmentFact] { segments.filter { $0.length > 0 } }
+        public var clientDataSegments: [SegmentFact] { dataSegments.filter(\.fromClient) }
+
+        /// The client's lines, parsed (the last one may be incomplete: then it is left out).
+        public var clientLines: [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
+            var lines: [(String, Result<SensorLine, SensorParseError>)] = []
+            var start = 0
+            for (index, byte) in clientBytes.enumerated() where byte == UInt8(ascii: "\n") {
+                let line = Array(clientBytes[start..<index])
+                let text = String(decoding: line.last == 13 ? line.dropLast() : line[...], as: UTF8.self)
+                lines.append((text, Result { () throws(SensorParseError) -> SensorLine in try SensorLineParser.parse(bytes: line) }))
+                start = index + 1
+            }
+            return lines
+        }
+
+        public var readings: [SensorReading] {
+            clientLines.compactMap { if case .success(.reading(let reading)) = $0.parsed { return reading }; return nil }
+        }
+
+        public func count(_ flag: AnalysisFlags) -> Int { segments.filter { $0.analysis.contains(flag) }.count }
+    }
+
+    public private(set) var streams: [StreamFacts] = []
+    public private(set) var frames = 0
+
+    public init() {}
+
+    /// Adds one analyzed frame; `payload` is the TCP payload that was captured.
+    public func add(_ analyzed: AnalyzedPacket, payload: UnsafeRawBufferPointer) {
+        frames += 1
+        guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp else { return }
+        let stream: StreamFacts
+        if let existing = streams.last(where: { $0.index == segment.stream }) {
+            stream = existing
+        } else {
+            stream = StreamFacts(index: segment.stream, conversation: segment.conversation)
+            streams.append(stream)
+        }
+        stream.segments.append(SegmentFact(
+            frame: analyzed.frame, time: analyzed.time, fromClient: segment.fromClient, flags: tcp.flags,
+            relativeSequence: segment.relativeSequence, relativeAcknowledgement: segment.relativeAcknowledgement,
+            rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
+            length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
+            analysis: segment.analysis, payload: segment.fromClient ? Array(payload.prefix(512)) : []))
+        if segment.fromClient && analyzed.packet.payloadLength > 0 {
+            appendInOrder(stream, segment.relativeSequence, payload)
+        }
+    }
+
+    /// Keeps the client's bytes in sequence order: a retransmitted copy adds only what is new.
+    private func appendInOrder(_ stream: StreamFacts, _ sequence: UInt32, _ payload: UnsafeRawBufferPointer) {
+        let expected = stream.clientNextRelative ?? sequence
+        let skip = Int(Int32(bitPattern: expected &- sequence))
+        guard skip >= 0, skip < payload.count else { return }   // a gap or an old copy
+        stream.clientBytes.append(contentsOf: payload[skip...])
+        stream.clientNextRelative = expected &+ UInt32(payload.count - skip)
+    }
+
+    /// The connection the lab is about: the first one to `port` whose handshake was captured,
+    /// else the first one to `port`.
+    public func mainStream(port: UInt16) -> StreamFacts? {
+        let toPort = streams.filter { $0.serverPort == port }
+        return toPort.first { $0.conversation.handshakeCompleted } ?? toPort.first
+    }
+}

@@ -1,0 +1,46 @@
+import TCPAnalysis
+import WireFormat
+
+/// Lookups the questions share; each says what is missing when the capture lacks it.
+extension CaptureFacts.StreamFacts {
+    static let captureAgain = "Capture again from before the board connects (sudo tcplab capture -w lab.pcap), then start the board or `tcplab device --readings 5`, and stop the capture after it leaves."
+
+    func syn() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
+        guard let syn = segments.first(where: { $0.fromClient && $0.flags.contains(.syn) && !$0.flags.contains(.ack) }) else {
+            throw MissingEvidence("The capture has no SYN for stream \(index) (it started after the connection opened)", howToCapture: Self.captureAgain)
+        }
+        return syn
+    }
+
+    func synAck() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
+        guard let synAck = segments.first(where: { !$0.fromClient && $0.flags.isSuperset(of: [.syn, .ack]) }) else {
+            throw MissingEvidence("The capture has no SYN-ACK for stream \(index)", howToCapture: Self.captureAgain)
+        }
+        return synAck
+    }
+
+    func clientData(_ ordinal: Int) throws(MissingEvidence) -> CaptureFacts.SegmentFact {
+        let data = clientDataSegments.filter { $0.analysis.isDisjoint(with: [.retransmission, .keepAlive]) }
+        guard data.count >= ordinal else {
+            throw MissingEvidence("Stream \(index) has only \(data.count) data segment(s) from the client, the question needs \(ordinal)",
+                                  howToCapture: "Let the board send at least \(ordinal) readings before you stop the capture.")
+        }
+        return data[ordinal - 1]
+    }
+
+    func firstFin() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
+        guard let fin = segments.first(where: { $0.flags.contains(.fin) }) else {
+            throw MissingEvidence("Stream \(index) has no FIN: the connection had not closed when the capture stopped",
+                                  howToCapture: "Stop the capture only after the board (or `tcplab device --readings 5`) has finished and left.")
+        }
+        return fin
+    }
+
+    func side(_ fromClient: Bool) -> Answer { .word(fromClient ? "client" : "server") }
+
+    func flagged(_ flag: AnalysisFlags, name: String, how: String) throws(MissingEvidence) -> [CaptureFacts.SegmentFact] {
+        let found = segments.filter { $0.analysis.contains(flag) }
+        guard !found.isEmpty else { throw MissingEvidence("Stream \(index) has no \(name)", howToCapture: how) }
+        return found
+    }
+}

@@ -1,0 +1,151 @@
+import Testing
+@testable import Labs
+
+/// Lab answers graded against captures of real traffic, with the right answers taken from
+/// tshark's reading of the same capture.
+@Suite("Grading against the student's own capture")
+struct GraderTests {
+    /// Lab 1's answers as a student would read them off Wireshark.
+    static func handshakeAnswers(from fixture: String) throws -> String {
+        let tshark = try TsharkFacts(fixture)
+        let syn = try #require(tshark.first(flags: "0x0002"))
+        let synAck = try #require(tshark.first(flags: "0x0012"))
+        let firstData = try #require(tshark.tcp.first { $0["tcp.srcport"] == syn["tcp.srcport"] && $0["tcp.len"] != "0" })
+        return """
+        client_port = \(syn["tcp.srcport"]!)
+        server_port = \(syn["tcp.dstport"]!)
+        client_isn = \(syn["tcp.seq_raw"]!)
+        server_isn = "\(synAck["tcp.seq_raw"]!)"
+        synack_ack_raw = \(synAck["tcp.ack_raw"]!)
+        client_mss = \(syn["tcp.options.mss_val"]!)
+        server_mss = \(synAck["tcp.options.mss_val"]!)
+        first_data_len = \(firstData["tcp.len"]!)
+        first_data_seq_relative = \(firstData["tcp.seq"]!)
+        """
+    }
+
+    func grade(_ lab: Int, _ answers: String, _ capture: String) throws -> Grader.Report {
+        let facts = try CaptureFacts.load(file: fixturePath(capture))
+        return try Grader(lab: #require(LabCatalog.lab(lab))).grade(AnswerSheet(toml: answers), against: facts)
+    }
+
+    @Test(arguments: ["handshake-readings-fin", "loopback-ethernet", "ipv6", "cooked-v2", "vlan"])
+    func tsharksAnswersToLab1AreAllRight(fixture: String) throws {
+        let ext = fixture == "readings" ? "pcapng" : "pcap"
+        let report = try grade(1, Self.handshakeAnswers(from: fixture), "\(fixture).\(ext)")
+        for result in report.results {
+            #expect(result.verdict == .right, "\(fixture): \(result.key)")
+        }
+        #expect(report.allRight)
+        #expect(report.unknownKeys.isEmpty)
+    }
+
+    @Test func answersCopiedFromAnotherCaptureAreWrong() throws {
+        let copied = try Self.handshakeAnswers(from: "loopback-ethernet")
+        let report = try grade(1, copied, "handshake-readings-fin.pcap")
+        let wrong = Set(report.results.filter { if case .wrong = $0.verdict { return true }; return false }.map(\.key))
+        #expect(wrong.isSuperset(of: ["client_port", "client_isn", "server_isn", "synack_ack_raw"]))
+        #expect(!report.allRight)
+        // Same server and the same HELLO length: those stay right, which is fine.
+        #expect(report.results.first { $0.key == "server_port" }?.verdict == .right)
+    }
+
+    @Test func hintsNeverGiveTheValueAway() throws {
+        let facts = try CaptureFacts.load(file: fixturePath("handshake-readings-fin.pcap"))
+        let stream = try #require(facts.mainStream(port: 5050))
+        for lab in LabCatalog.all {
+            for question in lab.questions {
+                guard let expected = try? question.expected(stream, facts), case .number(let value) = expected,
+                      value >= 100 else { continue }
+                #expect(!question.hint.contains(expected.description), "lab \(lab.number) \(question.key)")
+            }
+        }
+    }
+
+    @Test func missingAnswerIsUnansweredAndUnknownKeysAreListed() throws {
+        let report = try grade(1, "client_port = \"\"\nclinet_isn = 5", "handshake-readings-fin.pcap")
+        #expect(report.results.first { $0.key == "client_port" }?.verdict == .unanswered)
+        #expect(report.results.first { $0.key == "client_isn" }?.verdict == .unanswered)
+        #expect(report.unknownKeys == ["clinet_isn"])
+    }
+
+    @Test func captureStartedMidConnectionSaysTheSYNIsMissing() throws {
+        let report = try grade(1, "client_isn = 1", "mid-connection.pcap")
+        guard case .notInCapture(let missing) = report.results.first(where: { $0.key == "client_isn" })?.verdict else {
+            Issue.record("client_isn should be not-in-capture"); return
+        }
+        #expect(missing.missing.contains("no SYN"))
+        #expect(missing.howToCapture.contains("tcplab capture"))
+        // The port is still known without a handshake.
+        let tshark = try TsharkFacts("mid-connection")
+        let port = try #require(tshark.tcp.first { $0["tcp.dstport"] == "5050" }?["tcp.srcport"])
+        let right = try grade(1, "client_port = \(port)", "mid-connection.pcap")
+        #expect(right.results.first { $0.key == "client_port" }?.verdict == .right)
+    }
+
+    @Test func captureWithoutTheLabsPortSaysWhatItHas() throws {
+        let facts = try CaptureFacts.load(file: fixturePath("handshake-readings-fin.pcap"))
+        let lab = Lab(number: 99, folder: "x", title: "x", port: 8080, questions: LabCatalog.all[0].questions)
+        #expect(throws: MissingEvidence.self) { try Grader(lab: lab).grade(AnswerSheet(values: [:]), against: facts) }
+        do {
+            _ = try Grader(lab: lab).grade(AnswerSheet(values: [:]), against: facts)
+        } catch {
+            #expect(error.missing.contains("no TCP connection to port 8080"))
+            #expect(error.missing.contains(":5050"))
+        }
+    }
+
+    @Test func lossLabCountsAgreeWithTshark() throws {
+        let tshark = try TsharkFacts("loss")
+        let answers = """
+        retransmissions = \(tshark.count("tcp.analysis.retransmission"))
+        fast_retransmissions = \(tshark.count("tcp.analysis.fast_retransmission"))
+        duplicate_acks = \(tshark.count("tcp.analysis.duplicate_ack"))
+        first_retransmission_frame = \(tshark.tcp.first { !($0["tcp.analysis.retransmission"] ?? "").isEmpty }?["frame.number"] ?? "0")
+        """
+        #expect(tshark.count("tcp.analysis.retransmission") > 0, "the loss fixture has retransmissions")
+        let report = try grade(7, answers, "loss.pcap")
+        for result in report.results { #expect(result.verdict == .right, "\(result.key)") }
+    }
+
+    @Test func closingLabOnARefusedConnection() throws {
+        let report = try grade(4, "ending = \"Refused\"\nfirst_fin_from = \"client\"", "refused.pcap")
+        #expect(report.results.first { $0.key == "ending" }?.verdict == .right)
+        guard case .notInCapture = report.results.first(where: { $0.key == "first_fin_from" })?.verdict else {
+            Issue.record("a refused connection has no FIN"); return
+        }
+    }
+
+    @Test func flowControlLabOnTheZeroWindowCapture() throws {
+        let tshark = try TsharkFacts("zero-window")
+        let zero = tshark.tcp.filter { !($0["tcp.analysis.zero_window"] ?? "").isEmpty }
+        #expect(!zero.isEmpty)
+        let answers = """
+        zero_window_segments = \(zero.count)
+        first_zero_window_frame = \(zero[0]["frame.number"]!)
+        window_updates = \(tshark.count("tcp.analysis.window_update"))
+        """
+        let report = try grade(6, answers, "zero-window.pcap")
+        for result in report.results { #expect(result.verdict == .right, "\(result.key)") }
+    }
+
+    @Test func readingsLabsCountTheLinesInTheClientBytes() throws {
+        let tshark = try TsharkFacts("handshake-readings-fin")
+        let clientPort = try #require(tshark.first(flags: "0x0002")?["tcp.srcport"])
+        var bytes: [UInt8] = []
+        for row in tshark.tcp where row["tcp.srcport"] == clientPort {
+            let hex = Array(row["tcp.payload"] ?? "")
+            for index in stride(from: 0, to: hex.count, by: 2) {
+                bytes.append(UInt8(String(hex[index...index + 1]), radix: 16)!)
+            }
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\r\n")
+        let readings = lines.filter { !$0.hasPrefix("HELLO") }.count
+        #expect(readings > 0)
+        let report = try grade(2, "readings_total = \(readings)", "handshake-readings-fin.pcap")
+        #expect(report.results.first { $0.key == "readings_total" }?.verdict == .right)
+        let name = try #require(lines.first { $0.hasPrefix("HELLO ") }).dropFirst(6)
+        let dissector = try grade(10, "device_name = \"\(name.uppercased())\"", "handshake-readings-fin.pcap")
+        #expect(dissector.results.first { $0.key == "device_name" }?.verdict == .right)
+    }
+}
