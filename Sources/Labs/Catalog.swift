@@ -141,14 +141,14 @@ public enum LabCatalog {
 
     static let gaps = Lab(number: 8, folder: "08-gaps", title: "What TCP does not promise: readings lost across a reconnect", questions: [
         Question("connections", "How many connections did the board open to the server?",
-                 hint: "Each connection is a stream number in tcplab's output; count the ones to port 5050.") { _, facts in
-            .int(facts.streams.filter { $0.serverPort == 5050 }.count) },
+                 hint: "Each connection is a stream number in tcplab's output; count the ones to the server's port.") { s, facts in
+            .int(facts.streams.filter { $0.serverPort == s.serverPort }.count) },
         Question("readings_received", "How many readings reached the server in all connections?",
-                 hint: "Count the reading lines in every client→server stream.") { _, facts in
-            .int(facts.streams.filter { $0.serverPort == 5050 }.reduce(0) { $0 + $1.readings.count }) },
+                 hint: "Count the reading lines in every client→server stream.") { s, facts in
+            .int(facts.streams.filter { $0.serverPort == s.serverPort }.reduce(0) { $0 + $1.readings.count }) },
         Question("missing_readings", "How many readings (by seq) never arrived?",
-                 hint: "seq counts every reading the board wrote. Compare the seq numbers you received with the range from the first to the last.") { _, facts in
-            let seqs = Set(facts.streams.filter { $0.serverPort == 5050 }.flatMap { $0.readings.map(\.seq) })
+                 hint: "seq counts every reading the board wrote. Compare the seq numbers you received with the range from the first to the last.") { s, facts in
+            let seqs = Set(facts.streams.filter { $0.serverPort == s.serverPort }.flatMap { $0.readings.map(\.seq) })
             guard let low = seqs.min(), let high = seqs.max() else { return .int(0) }
             return .int(Int(high - low + 1) - seqs.count) },
     ])

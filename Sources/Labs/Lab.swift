@@ -16,6 +16,11 @@ public struct Lab: Sendable {
         self.port = port
         self.questions = questions
     }
+
+    /// The same lab for a server on another port (a class that runs `tcplab serve --port N`).
+    public func onPort(_ port: UInt16) -> Lab {
+        Lab(number: number, folder: folder, title: title, port: port, questions: questions)
+    }
 }
 
 /// A question whose right answer comes from the capture, so answers cannot be copied between

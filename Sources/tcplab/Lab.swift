@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import LabReport
+import Labs
+
+extension TCPLab {
+    struct LabCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lab",
+            abstract: "Guided labs that grade the answers against your own capture.",
+            discussion: """
+                Each lab (labs/NN-name/README.md) has steps for a real board and for the simulated
+                one, and questions whose answers are in YOUR capture: ports, ISNs and timings differ
+                from student to student, so answers cannot be copied.
+
+                Typical session:
+                  tcplab lab list
+                  tcplab lab show 1
+                  tcplab lab answers 1 > answers.toml      (fill it in)
+                  tcplab lab check 1 --pcap lab1.pcap --answers answers.toml
+                """,
+            subcommands: [List.self, Show.self, Answers.self, Check.self]
+        )
+    }
+}
+
+/// A lab number on the command line, checked against the catalog.
+struct LabNumber: ParsableArguments {
+    @Argument(help: "The lab's number (see `tcplab lab list`).")
+    var number: Int
+
+    func validate() throws {
+        guard LabCatalog.lab(number) != nil else {
+            throw ValidationError("there is no lab \(number); the labs are numbered \(LabCatalog.all.first!.number)–\(LabCatalog.all.last!.number) (`tcplab lab list`).")
+        }
+    }
+
+    var lab: Lab { LabCatalog.lab(number)! }
+}
+
+extension TCPLab.LabCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the labs.")
+
+        func run() {
+            var text = ""
+            for lab in LabCatalog.all {
+                let number = String(lab.number).leftPadded(to: 2)
+                text += "\(number)  \(lab.title.rightPadded(to: 62))  \(lab.questions.count) questions\n"
+            }
+            text += "\n`tcplab lab show N` prints a lab; `tcplab lab answers N` its answer template.\n"
+            print(text, terminator: "")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a lab: goal, background, steps and questions.",
+            discussion: "Prints labs/NN-name/README.md, found next to the current folder or the tcplab binary.")
+
+        @OptionGroup var which: LabNumber
+
+        func run() {
+            let lab = which.lab
+            if let readme = LabFiles.readme(for: lab) {
+                print(readme)
+            } else {
+                print("Lab \(lab.number): \(lab.title)")
+                print("(labs/\(lab.folder)/README.md was not found next to this folder or the tcplab binary; the questions are:)\n")
+                for question in lab.questions { print("- \(question.key): \(question.prompt)") }
+            }
+        }
+    }
+
+    struct Answers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the answer template of a lab (TOML, one `key = value` per question).",
+            discussion: "Example: tcplab lab answers 1 > answers.toml")
+
+        @OptionGroup var which: LabNumber
+
+        func run() { print(AnswerSheet.template(for: which.lab), terminator: "") }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check your answers against your own capture.",
+            discussion: """
+                Prints one line per question: right, or wrong with a hint that says where to look
+                (never the value). Exits 0 only when every answer is right, 1 otherwise.
+
+                Example: tcplab lab check 1 --pcap lab1.pcap --answers answers.toml
+                """)
+
+        @OptionGroup var which: LabNumber
+
+        @Option(help: "Your capture of the lab (pcap or pcapng), e.g. from `sudo tcplab capture -w lab1.pcap`.")
+        var pcap: String
+
+        @Option(help: "Your answers: the filled-in template from `tcplab lab answers N`.")
+        var answers: String
+
+        @Option(help: "The server's port, when the class does not use 5050.")
+        var port: UInt16 = 5050
+
+        @Option(help: "Colour the output: auto (only on a terminal), always, never.")
+        var color: ColorChoice = .auto
+
+        func run() throws {
+            let lab = which.lab.onPort(port)
+            let sheet: AnswerSheet
+            do {
+                sheet = try AnswerSheet(toml: String(contentsOfFile: answers, encoding: .utf8))
+            } catch let error as AnswerSheetError {
+                StandardError.print("tcplab: \(answers): \(error)")
+                throw ExitCode.failure
+            } catch {
+                StandardError.print("tcplab: cannot read the answers file \(answers): \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+            let facts: CaptureFacts
+            do {
+                facts = try CaptureFacts.load(file: pcap)
+            } catch {
+                StandardError.print("tcplab: \(error)")
+                throw ExitCode.failure
+            }
+            let report: Grader.Report
+            do {
+                report = try Grader(lab: lab).grade(sheet, against: facts)
+            } catch {
+                StandardError.print("tcplab: \(pcap): \(error.missing).\n  \(error.howToCapture)")
+                throw ExitCode.failure
+            }
+            print(GradeReportText(palette: Palette(enabled: color.enabled)).render(report, capture: pcap, facts: facts),
+                  terminator: "")
+            if !report.allRight { throw ExitCode.failure }
+        }
+    }
+}
+
+/// The lab texts under `labs/`, looked for from the current folder up, then from the binary up
+/// (so `tcplab lab show` works from a checkout and from `.build/release`).
+enum LabFiles {
+    static func readme(for lab: Lab) -> String? {
+        for root in candidateRoots() {
+            let path = root.appendingPathComponent("labs/\(lab.folder)/README.md").path
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) { return text }
+        }
+        return nil
+    }
+
+    private static func candidateRoots() -> [URL] {
+        var roots: [URL] = []
+        for start in [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()] {
+            var folder = start
+            for _ in 0..<6 {
+                roots.append(folder)
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        return roots
+    }
+}
