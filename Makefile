@@ -22,6 +22,7 @@ release: deps
 test: test-firmware test-swift
 
 test-swift: deps
+	@scripts/ensure-deps.sh tshark:tshark
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
 
