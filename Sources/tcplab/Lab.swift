@@ -150,6 +150,12 @@ enum LabFiles {
         return nil
     }
 
+    /// The committed capture of real traffic that `make demo` and `tcplab demo` fall back to.
+    static func committedCapture() -> String? {
+        candidateRoots().map { $0.appendingPathComponent("labs/captures/handshake.pcap").path }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     private static func candidateRoots() -> [URL] {
         var roots: [URL] = []
         for start in [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
