@@ -80,13 +80,13 @@ public struct HTMLLadderRenderer {
         header p { margin: 0 0 8px; color: #57606a; font-size: 14px; }
         .layout { display: flex; align-items: flex-start; gap: 16px; padding: 0 20px 20px; }
         main { flex: 1 1 auto; min-width: 0; overflow-x: auto; background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }
-        main svg { display: block; }
+        main svg { display: block; max-width: 100%; height: auto; }
         .ladder .arrow { cursor: pointer; outline: none; }
         .ladder .arrow:hover .hit { fill: #eaeef2; }
         .ladder .arrow:focus-visible .hit { fill: #ddf4ff; }
         .ladder .arrow.selected .hit { fill: #fff8c5; }
         .ladder .arrow.selected .label { stroke: #fff8c5; }
-        aside { flex: 0 0 400px; position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto;
+        aside { flex: 0 0 470px; position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto;
                 background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; font-size: 13px; }
         aside h2 { font-size: 16px; margin: 0 0 4px; }
         aside h3 { font-size: 13px; margin: 14px 0 4px; color: #57606a; text-transform: uppercase; letter-spacing: 0.04em; }
@@ -100,7 +100,7 @@ public struct HTMLLadderRenderer {
         aside td { border-top: 1px solid #eaeef2; padding: 2px 6px 2px 0; vertical-align: top;
                    font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
         aside td:first-child { color: #57606a; white-space: nowrap; }
-        aside pre { font-size: 11.5px; background: #f6f8fa; padding: 8px; border-radius: 4px; overflow-x: auto; margin: 4px 0; }
+        aside pre { font-size: 10.5px; background: #f6f8fa; padding: 8px; border-radius: 4px; overflow-x: auto; margin: 4px 0; }
         @media (max-width: 900px) { .layout { flex-direction: column; } aside { position: static; flex-basis: auto; width: auto; max-height: none; } }
         """
 

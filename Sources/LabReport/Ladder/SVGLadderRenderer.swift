@@ -16,9 +16,9 @@ public struct SVGLadderRenderer {
     static let charWidth = fontSize * 0.6
     static let lineHeight = 15.0
     static let margin = 16.0
-    static let frameColumnRight = 56.0
-    static let timeColumnRight = 146.0
-    static let clientX = 240.0
+    static let frameColumnRight = 44.0
+    static let timeColumnRight = 122.0
+    static let clientX = 212.0
     static let slope = 10.0
 
     /// Colours by arrow style; shared with the HTML page.
@@ -93,10 +93,10 @@ public struct SVGLadderRenderer {
                 if let preview = row.payloadPreview(limit: previewLimit) { lines.append((preview, "payload")) }
                 return lines
             }
-            rowHeights = sideLines.map { max(30, Double($0.count) * SVGLadderRenderer.lineHeight + 8) }
+            rowHeights = sideLines.map { max(32, Double($0.count) * SVGLadderRenderer.lineHeight + 14) }
             let charWidth = SVGLadderRenderer.charWidth
             let longestLabel = Double(labels.map(\.count).max() ?? 0) * charWidth
-            let lane = max(380, longestLabel + 90)
+            let lane = max(340, longestLabel + 90)
             serverX = SVGLadderRenderer.clientX + lane
             let longestSide = Double(sideLines.flatMap { $0 }.map(\.text.count).max() ?? 0) * charWidth
             let heading = Double("server \(model.server)".count) * charWidth / 2
@@ -144,13 +144,13 @@ public struct SVGLadderRenderer {
         out += "<title>" + xmlEscape("frame \(row.frame), \(direction): \(label)") + "</title>\n"
         // A transparent band over the whole row, so a click anywhere on it selects the segment.
         out += "<rect class=\"hit\" x=\"0\" y=\"\(number(y))\" width=\"\(number(width))\" height=\"\(number(height))\"/>\n"
-        let textY = y + 14
+        let textY = y + 23
         out += text(String(row.frame), x: SVGLadderRenderer.frameColumnRight, y: textY, className: "frame", anchor: "end")
         out += text(fixed(row.time, decimals: 6), x: SVGLadderRenderer.timeColumnRight, y: textY, className: "time", anchor: "end")
 
         let startX = row.fromClient ? clientX : serverX
         let endX = row.fromClient ? serverX : clientX
-        let startY = y + 8, endY = y + 8 + SVGLadderRenderer.slope
+        let startY = y + 15, endY = y + 15 + SVGLadderRenderer.slope
         // Stop the line where the head begins, so the dashes never poke through the tip.
         let headLength = 10.0, headHalfWidth = 4.5
         let dx = endX - startX, dy = endY - startY
@@ -161,7 +161,8 @@ public struct SVGLadderRenderer {
         let left = (baseX - uy * headHalfWidth, baseY + ux * headHalfWidth)
         let right = (baseX + uy * headHalfWidth, baseY - ux * headHalfWidth)
         out += "<polygon points=\"\(number(endX)),\(number(endY)) \(number(left.0)),\(number(left.1)) \(number(right.0)),\(number(right.1))\"/>\n"
-        out += text(label, x: (clientX + serverX) / 2, y: y + 8 + SVGLadderRenderer.slope / 2 - 4,
+        // The label sits above the line, clear of it even at its left end where the line is highest.
+        out += text(label, x: (clientX + serverX) / 2, y: y + 11,
                     className: "label", anchor: "middle")
 
         for (index, line) in side.enumerated() {
