@@ -213,12 +213,79 @@ struct LadderTests {
         #expect(entry["explanations"] as? [String] == ["</script><script>alert(1)</script> & <b>"])
     }
 
+    /// The page's own script, run in node against a small fake DOM: a click fills the panel with
+    /// that frame's fields, explanation and hex; the down arrow key selects the next segment.
+    @Test(.enabled(if: nodePath != nil, "needs node (apt-get install nodejs) to run the page's script"),
+          arguments: [("zero-window.pcap", 20), ("loss.pcap", 15), ("refused.pcap", 2)])
+    func clickingAnArrowShowsItsDetails(_ capture: String, frame: Int) throws {
+        let models = try ladderModels([fixturePath(capture)]).models
+        let page = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-ladder-\(UUID().uuidString).html")
+        try Data(HTMLLadderRenderer(captureName: capture).document(models).utf8).write(to: page)
+        defer { try? FileManager.default.removeItem(at: page) }
+        let harness = fixturesDirectory.appendingPathComponent("js/ladder-page-harness.js").path
+        let result = try run(URL(fileURLWithPath: nodePath!), [harness, page.path, String(frame)])
+        #expect(result.status == 0, "node failed: \(result.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let panel = try #require(output["panel"] as? String)
+        let rows = models.flatMap(\.rows)
+        let index = try #require(rows.firstIndex { $0.frame == frame })
+        let row = rows[index]
+        #expect(panel.hasPrefix("Frame \(frame) · stream 0 · \(row.fromClient ? "client → server" : "server → client")"))
+        #expect(panel.contains(row.label(absolute: false)))
+        for note in row.notes { #expect(panel.contains(note.text)) }
+        for explanation in row.explanations { #expect(panel.contains(explanation)) }
+        #expect(panel.contains("seq_raw\(row.rawSequence)"))
+        let hex = row.frameBytes.withUnsafeBytes { HexDump.lines($0, indent: "") }
+        #expect(panel.contains(hex.joined(separator: "\n")))
+        #expect(output["selected"] as? [String] == [String(frame)])
+        let next = index + 1 < rows.count ? [String(rows[index + 1].frame)] : [String(frame)]
+        #expect(output["next"] as? [String] == next)
+    }
+
+    /// A long IPv6 heading moves the client's lifeline right instead of running over the time column.
+    @Test func longHeadingsKeepClearOfTheTimeColumn() throws {
+        var model = try ladderModels([fixturePath("ipv6.pcap")]).models[0]
+        model.client = Endpoint(address: .v6(0x2001_0db8_1234_5678, 0x9abc_def0_1234_5678), port: 49246)
+        model.server = Endpoint(address: .v6(0x2001_0db8_1234_5678, 0x9abc_def0_1234_5679), port: 5050)
+        let layout = SVGLadderRenderer.Layout(model, previewLimit: 40)
+        let clientHalf = Double("client \(model.client)".count) * SVGLadderRenderer.charWidth / 2
+        let serverHalf = Double("server \(model.server)".count) * SVGLadderRenderer.charWidth / 2
+        #expect(layout.clientX - clientHalf > SVGLadderRenderer.timeColumnRight)
+        #expect(layout.clientX + clientHalf < layout.serverX - serverHalf)
+        #expect(layout.serverX + serverHalf < layout.width)
+    }
+
     private func embeddedData(_ html: String) throws -> [String: Any] {
         let start = try #require(html.range(of: "<script type=\"application/json\" id=\"ladder-data\">"))
         let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
         let json = String(html[start.upperBound..<end.lowerBound])
         return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
+}
+
+/// node, when installed: it runs the HTML page's script in a test.
+let nodePath: String? = ["/usr/bin/node", "/usr/local/bin/node"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// Runs a program to completion with its output in files (bounded by `timeout` seconds).
+func run(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, stdout: String, stderr: String) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outURL = directory.appendingPathComponent("out"), errURL = directory.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
 
 /// Counts the SVG's arrow groups (`<g class="arrow ...">`) and what is inside them.

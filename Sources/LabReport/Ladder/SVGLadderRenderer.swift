@@ -18,7 +18,8 @@ public struct SVGLadderRenderer {
     static let margin = 16.0
     static let frameColumnRight = 44.0
     static let timeColumnRight = 122.0
-    static let clientX = 212.0
+    /// The client's lifeline, unless its heading needs more room (long IPv6 addresses).
+    static let minimumClientX = 212.0
     static let slope = 10.0
 
     /// Colours by arrow style; shared with the HTML page.
@@ -79,6 +80,7 @@ public struct SVGLadderRenderer {
         var labels: [String]
         var sideLines: [[(text: String, className: String)]]
         var rowHeights: [Double]
+        var clientX: Double
         var serverX: Double
         var width: Double
         var headerHeight: Double { 92 }
@@ -96,10 +98,14 @@ public struct SVGLadderRenderer {
             rowHeights = sideLines.map { max(32, Double($0.count) * SVGLadderRenderer.lineHeight + 14) }
             let charWidth = SVGLadderRenderer.charWidth
             let longestLabel = Double(labels.map(\.count).max() ?? 0) * charWidth
-            let lane = max(340, longestLabel + 90)
-            serverX = SVGLadderRenderer.clientX + lane
+            // Headings are centred on their lifelines: keep them clear of the time column and of each other.
+            let clientHeading = Double("client \(model.client)".count) * charWidth
+            let serverHeading = Double("server \(model.server)".count) * charWidth
+            clientX = max(SVGLadderRenderer.minimumClientX, SVGLadderRenderer.timeColumnRight + 16 + clientHeading / 2)
+            let lane = max(340, longestLabel + 90, (clientHeading + serverHeading) / 2 + 24)
+            serverX = clientX + lane
             let longestSide = Double(sideLines.flatMap { $0 }.map(\.text.count).max() ?? 0) * charWidth
-            let heading = Double("server \(model.server)".count) * charWidth / 2
+            let heading = serverHeading / 2
             let texts = [model.title, model.summary, model.endingText].map { Double($0.count) * charWidth + SVGLadderRenderer.margin }
             width = max(serverX + 16 + max(longestSide, heading), texts.max() ?? 0) + SVGLadderRenderer.margin
         }
@@ -108,7 +114,7 @@ public struct SVGLadderRenderer {
     private func draw(_ layout: Layout, top: Double) -> String {
         let model = layout.model
         let margin = SVGLadderRenderer.margin
-        let clientX = SVGLadderRenderer.clientX, serverX = layout.serverX
+        let clientX = layout.clientX, serverX = layout.serverX
         var out = "<g class=\"stream\" data-stream=\"\(model.stream)\">\n"
         out += text(model.title, x: margin, y: top + 14, className: "title")
         out += text(model.summary, x: margin, y: top + 34, className: "summary")
@@ -127,7 +133,7 @@ public struct SVGLadderRenderer {
         var y = top + layout.headerHeight
         for (index, row) in model.rows.enumerated() {
             out += drawRow(row, label: layout.labels[index], side: layout.sideLines[index], y: y,
-                           height: layout.rowHeights[index], serverX: serverX, width: layout.width)
+                           height: layout.rowHeights[index], clientX: clientX, serverX: serverX, width: layout.width)
             y += layout.rowHeights[index]
         }
         out += text(model.endingText, x: margin, y: lifelineBottom + 24, className: "ending")
@@ -135,8 +141,7 @@ public struct SVGLadderRenderer {
     }
 
     private func drawRow(_ row: LadderRow, label: String, side: [(text: String, className: String)],
-                         y: Double, height: Double, serverX: Double, width: Double) -> String {
-        let clientX = SVGLadderRenderer.clientX
+                         y: Double, height: Double, clientX: Double, serverX: Double, width: Double) -> String {
         var classes = "arrow " + row.style.rawValue
         if row.isRetransmission { classes += " retransmission" }
         let direction = row.fromClient ? "client to server" : "server to client"
