@@ -59,7 +59,7 @@ public struct SVGLadderRenderer {
         var top = SVGLadderRenderer.margin
         for (index, layout) in layouts.enumerated() {
             if index > 0 { top += 24 }
-            body += draw(layout, top: top)
+            body += draw(layout, top: top, width: width)
             top += layout.height
         }
         let height = (top + SVGLadderRenderer.margin).rounded(.up)
@@ -111,7 +111,7 @@ public struct SVGLadderRenderer {
         }
     }
 
-    private func draw(_ layout: Layout, top: Double) -> String {
+    private func draw(_ layout: Layout, top: Double, width: Double) -> String {
         let model = layout.model
         let margin = SVGLadderRenderer.margin
         let clientX = layout.clientX, serverX = layout.serverX
@@ -133,7 +133,7 @@ public struct SVGLadderRenderer {
         var y = top + layout.headerHeight
         for (index, row) in model.rows.enumerated() {
             out += drawRow(row, label: layout.labels[index], side: layout.sideLines[index], y: y,
-                           height: layout.rowHeights[index], clientX: clientX, serverX: serverX, width: layout.width)
+                           height: layout.rowHeights[index], clientX: clientX, serverX: serverX, width: width)
             y += layout.rowHeights[index]
         }
         out += text(model.endingText, x: margin, y: lifelineBottom + 24, className: "ending")

@@ -43,6 +43,29 @@ public struct TextLadderRenderer {
     }
 
     public func render(_ model: LadderModel, into out: inout OutputBuffer) {
+        var text = ""
+        render(model, into: &text)
+        out.append(unicode ? text : TextLadderRenderer.asciiOnly(text))
+    }
+
+    /// `--ascii` means only ASCII, in the words too: arrows, dashes and ellipses spelled out.
+    static func asciiOnly(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "→": out += "->"
+            case "←": out += "<-"
+            case "–", "—": out += "-"
+            case "…": out += "..."
+            case "×": out += "x"
+            default: out.unicodeScalars.append(scalar.isASCII ? scalar : "?")
+            }
+        }
+        return out
+    }
+
+    private func render(_ model: LadderModel, into out: inout String) {
         let g = glyphs
         let absolute = model.absoluteNumbers
         let labels = model.rows.map { $0.label(absolute: absolute) }
@@ -54,14 +77,14 @@ public struct TextLadderRenderer {
         let emptyLane = String(repeating: " ", count: lane)
         let lifelines = gutter + g.lifeline + emptyLane + g.lifeline
 
-        out.append(palette.bold(model.title) + "\n")
-        out.append(palette.dim(model.summary) + "\n\n")
+        out += palette.bold(model.title) + "\n"
+        out += palette.dim(model.summary) + "\n\n"
 
         var clientHeading = "client \(model.client)"
         if clientHeading.count > lane { clientHeading = "client" }
-        out.append(pad("frame", 6, right: true) + "  " + pad("time", timeWidth, right: true) + "  "
-                   + palette.bold(pad(clientHeading, lane + 1)) + palette.bold("server \(model.server)") + "\n")
-        out.append(lifelines + "\n")
+        out += pad("frame", 6, right: true) + "  " + pad("time", timeWidth, right: true) + "  "
+            + palette.bold(pad(clientHeading, lane + 1)) + palette.bold("server \(model.server)") + "\n"
+        out += lifelines + "\n"
 
         for (index, row) in model.rows.enumerated() {
             let label = labels[index]
@@ -80,11 +103,11 @@ public struct TextLadderRenderer {
             var first = pad(String(row.frame), 6, right: true) + "  " + pad(times[index], timeWidth, right: true)
             first += "  " + arrow
             if let note = side.first { first += "  " + note }
-            out.append(first + "\n")
-            for more in side.dropFirst() { out.append(lifelines + "  " + more + "\n") }
+            out += first + "\n"
+            for more in side.dropFirst() { out += lifelines + "  " + more + "\n" }
         }
-        out.append(lifelines + "\n")
-        out.append(gutter + model.endingText + "\n")
+        out += lifelines + "\n"
+        out += gutter + model.endingText + "\n"
     }
 
     private func colour(_ text: String, _ style: LadderArrowStyle) -> String {
