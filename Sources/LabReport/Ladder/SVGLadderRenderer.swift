@@ -65,7 +65,9 @@ public struct SVGLadderRenderer {
         let height = (top + SVGLadderRenderer.margin).rounded(.up)
         var out = "<svg"
         if standalone { out += " xmlns=\"http://www.w3.org/2000/svg\"" }
-        out += " class=\"ladder\" width=\"\(number(width))\" height=\"\(number(height))\" viewBox=\"0 0 \(number(width)) \(number(height))\" role=\"img\">\n"
+        out += " class=\"ladder\" width=\"\(number(width))\" height=\"\(number(height))\" viewBox=\"0 0 \(number(width)) \(number(height))\""
+        // A picture on its own; in the page its arrows are controls, which role="img" would hide.
+        out += standalone ? " role=\"img\">\n" : ">\n"
         out += "<title>" + xmlEscape(models.map(\.title).joined(separator: "; ")) + "</title>\n"
         if standalone {
             out += "<style>\n" + SVGLadderRenderer.styleSheet + "\n</style>\n"
