@@ -172,7 +172,7 @@ struct LadderTests {
 
     // MARK: HTML
 
-    @Test(arguments: ["handshake-readings-fin.pcap", "loss.pcap", "zero-window.pcap"])
+    @Test(arguments: ["handshake-readings-fin.pcap", "loss.pcap", "zero-window.pcap", "snaplen-60.pcap", "ipv6.pcap"])
     func htmlEmbedsEveryFramesDataAndNothingExternal(_ capture: String) throws {
         let models = try ladderModels([fixturePath(capture)]).models
         let html = HTMLLadderRenderer(captureName: capture).document(models)
