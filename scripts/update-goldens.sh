@@ -10,4 +10,13 @@ for capture in Tests/Fixtures/*.pcap Tests/Fixtures/*.pcapng; do
     name=$(basename "${capture%.*}")
     .build/debug/tcplab read "$capture" --color never > "Tests/Fixtures/golden/$name.txt"
 done
-echo "updated $(ls Tests/Fixtures/golden | wc -l) golden files"
+# Ladder diagrams (Tests/TCPAnalysisTests/LadderTests.swift): Unicode and ASCII of a few
+# fixtures that between them show every kind of arrow and note.
+mkdir -p Tests/Fixtures/golden/ladder
+for name in handshake-readings-fin loss mid-connection refused rst-abort zero-window; do
+    capture=Tests/Fixtures/$name.pcap
+    .build/debug/tcplab ladder "$capture" --color never > "Tests/Fixtures/golden/ladder/$name.txt"
+    .build/debug/tcplab ladder "$capture" --color never --ascii > "Tests/Fixtures/golden/ladder/$name.ascii.txt"
+done
+.build/debug/tcplab ladder Tests/Fixtures/spurious.pcap --color never --absolute > Tests/Fixtures/golden/ladder/spurious.absolute.txt
+echo "updated $(find Tests/Fixtures/golden -name '*.txt' | wc -l) golden files"

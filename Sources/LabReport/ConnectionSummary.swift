@@ -22,7 +22,7 @@ public struct ConnectionSummary {
         out.append("    server → client  " + pad(plural(c.server.segments, "segment"), 14) + plural(c.server.payloadBytes, "byte") + " of data\n")
         out.append("    duration   \(fixed(c.duration, decimals: 3)) s (frames \(c.firstFrame)–\(c.lastFrame))\n")
         if let rtt = roundTripText(c) { out.append("    RTT        " + rtt + "\n") }
-        out.append("    ending     " + endingText(c.ending) + "\n")
+        out.append("    ending     " + ConnectionSummary.endingText(c.ending, palette: palette) + "\n")
     }
 
     private func handshakeText(_ c: Conversation) -> String {
@@ -52,7 +52,8 @@ public struct ConnectionSummary {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    private func endingText(_ ending: ConnectionEnding) -> String {
+    /// How a connection ended, in words (also the ladder diagram's last line).
+    static func endingText(_ ending: ConnectionEnding, palette: Palette) -> String {
         func who(_ client: Bool) -> String { client ? "client" : "server" }
         switch ending {
         case .open: return "still open when the capture ended"

@@ -1,0 +1,64 @@
+import TCPAnalysis
+import WireFormat
+
+/// The short notes beside a ladder arrow: a few words each, where `Annotations` writes sentences.
+enum LadderNotes {
+    static func notes(for segment: Segment) -> [LadderNote] {
+        var notes: [LadderNote] = []
+        let sender = segment.fromClient ? "client" : "server"
+        let receiver = segment.fromClient ? "server" : "client"
+
+        if segment.startsMidConnection {
+            notes.append(LadderNote(.handshake, "first seen: handshake not captured"))
+        }
+        switch segment.handshake {
+        case .syn?: notes.append(LadderNote(.handshake, segment.repeatsSyn ? "SYN sent again" : "handshake 1/3 (SYN)"))
+        case .synAck?: notes.append(LadderNote(.handshake, "handshake 2/3 (SYN-ACK)"))
+        case .ack?: notes.append(LadderNote(.handshake, "handshake 3/3: ESTABLISHED"))
+        case nil: break
+        }
+
+        let marks = segment.teardown
+        if marks.contains(.fin) {
+            notes.append(LadderNote(.teardown, marks.contains(.firstFin) ? "FIN: \(sender) closes first" : "FIN: \(sender) closes too"))
+        }
+        if marks.contains(.lastAck) {
+            notes.append(LadderNote(.teardown, "last ACK: \(sender) enters TIME_WAIT"))
+        } else if marks.contains(.acksPeerFin) {
+            notes.append(LadderNote(.teardown, "ACKs the \(receiver)'s FIN"))
+        }
+        if marks.contains(.refused) {
+            notes.append(LadderNote(.reset, "RST: refused, nothing listens on port \(segment.conversation.server.endpoint.port)"))
+        } else if marks.contains(.reset) {
+            notes.append(LadderNote(.reset, "RST: \(sender) aborts"))
+        }
+
+        for (flag, _) in AnalysisFlags.named where segment.analysis.contains(flag) {
+            if let text = analysisText(flag, segment) { notes.append(LadderNote(.analysis, text)) }
+        }
+        return notes
+    }
+
+    private static func analysisText(_ flag: AnalysisFlags, _ segment: Segment) -> String? {
+        switch flag {
+        case .retransmission:
+            // Fast and spurious retransmissions say so themselves (tshark sets both flags).
+            let specific: AnalysisFlags = [.fastRetransmission, .spuriousRetransmission]
+            return segment.analysis.isDisjoint(with: specific) ? "retransmission" : nil
+        case .fastRetransmission: return "fast retransmission"
+        case .spuriousRetransmission: return "spurious retransmission"
+        case .outOfOrder: return "out of order"
+        case .lostSegment: return "previous segment not captured"
+        case .ackLostSegment: return "ACKs a segment not captured"
+        case .duplicateAck: return "dup ACK #\(segment.duplicateAckNumber) of frame \(segment.duplicateAckFrame)"
+        case .zeroWindow: return "zero window"
+        case .zeroWindowProbe: return "zero window probe"
+        case .zeroWindowProbeAck: return "zero window probe ACK"
+        case .windowFull: return "window full"
+        case .windowUpdate: return "window update"
+        case .keepAlive: return "keep-alive"
+        case .keepAliveAck: return "keep-alive ACK"
+        default: return nil
+        }
+    }
+}
