@@ -33,7 +33,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat"]),
+        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .executableTarget(
             name: "tcplab",
             dependencies: [
@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
         .testTarget(
             name: "TCPAnalysisTests",
-            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport"]
+            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
         ),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
         .testTarget(
