@@ -17,19 +17,45 @@ enum ReadingNotes {
         }
         let byNumber = Dictionary(completed.map { ($0.line.number, $0) }, uniquingKeysWith: { first, _ in first })
         var parts: [String] = []
+        // Whole readings with consecutive seq numbers are told as one run: "all of readings 9–16".
+        var run: (first: UInt32, last: UInt32)?
+        func closeRun() {
+            guard let current = run else { return }
+            parts.append(current.first == current.last ? "all of reading \(current.first)"
+                         : "all of readings \(current.first)–\(current.last)")
+            run = nil
+        }
         for piece in pieces {
             let line = byNumber[piece.line]
+            if piece.hasStart && piece.hasEnd, case .reading(let value)? = line?.outcome {
+                if let current = run, current.last &+ 1 == value.seq {
+                    run = (current.first, value.seq)
+                } else {
+                    closeRun()
+                    run = (value.seq, value.seq)
+                }
+                continue
+            }
+            closeRun()
+            let cut = line.map { $0.line.ending == .gap || $0.line.ending == .partial } ?? false
             switch (piece.hasStart, piece.hasEnd) {
             case (true, true): parts.append("all of \(line?.name ?? "line \(piece.line)")")
             case (false, true): parts.append("the end of \(line?.name ?? "line \(piece.line)")")
             case (true, false):
-                parts.append(line.map { "the start of line \($0.line.number) (the rest was never captured)" }
-                             ?? "the start of the next reading")
+                if let line, cut {
+                    parts.append("the start of line \(line.line.number) (the rest was never captured)")
+                } else {
+                    parts.append("the start of " + (line?.name ?? "the next reading"))
+                }
             case (false, false):
-                parts.append(line.map { "part of line \($0.line.number) (the rest was never captured)" }
-                             ?? "a middle part of the next reading")
+                if let line, cut {
+                    parts.append("part of line \(line.line.number) (the rest was never captured)")
+                } else {
+                    parts.append("a middle part of " + (line?.name ?? "the next reading"))
+                }
             }
         }
+        closeRun()
         if !parts.isEmpty {
             sentences.append("This segment carries " + list(parts) + ".")
         }

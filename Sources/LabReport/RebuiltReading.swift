@@ -64,7 +64,7 @@ public struct RebuiltReading: Equatable, Sendable {
     var name: String {
         switch outcome {
         case .reading(let reading): return "reading \(reading.seq)"
-        case .hello: return "the HELLO line"
+        case .hello(let name): return "the HELLO line (device \(name))"
         case .invalid: return "line \(line.number) (not a valid reading)"
         }
     }

@@ -132,6 +132,11 @@ public struct StreamLineSplitter: Sendable {
     private mutating func finishLine(_ ending: StreamLine.Ending, into output: inout Output) {
         var line = current
         line.ending = ending
+        // A line cut short may still hold the \r of its ending: it is not part of the text.
+        if ending == .gap || ending == .partial, line.length == line.bytes.count, line.bytes.last == UInt8(ascii: "\r") {
+            line.bytes.removeLast()
+            line.length -= 1
+        }
         if line.bytes.count > StreamLineSplitter.maxLineLength {
             line.bytes.removeLast(line.bytes.count - StreamLineSplitter.maxLineLength)
         }

@@ -80,7 +80,17 @@ public struct StreamReassembler: Sendable {
         var limit = ack
         if let fin = finSequence, fin < limit { limit = fin }  // the FIN's own number is no data
         guard now < limit else { return [] }
-        return skipTo(limit)
+        // Buffered pieces inside the acknowledged range are real bytes: only the holes between
+        // them are missing.
+        var events: [StreamEvent] = []
+        while let position = next, position < limit {
+            if let first = pending.first, first.sequence < limit {
+                events += skipTo(first.sequence)
+            } else {
+                events += skipTo(limit)
+            }
+        }
+        return events
     }
 
     /// End of capture: whatever still waits is handed on, with the holes before it reported.
