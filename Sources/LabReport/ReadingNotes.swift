@@ -2,18 +2,23 @@ import TCPAnalysis
 
 /// The sentences that tie one client segment to the readings its bytes belong to.
 enum ReadingNotes {
-    /// `pieces`: the parts of lines this frame's new bytes formed; `completed`: lines finished by
-    /// this packet; `heldFrames`: earlier out-of-order frames whose bytes this one released.
-    static func sentences(frame: Int, pieces: [LinePiece], completed: [RebuiltReading], delivered: Bool,
-                          alreadyHad: Bool, heldFrames: [Int]) -> [String] {
+    /// `disposition`: what reassembly did with the segment; `pieces`: the parts of lines its new
+    /// bytes formed; `completed`: lines finished by this packet; `heldFrames`: earlier
+    /// out-of-order frames whose bytes this one released.
+    static func sentences(frame: Int, disposition: SegmentDisposition, pieces: [LinePiece],
+                          completed: [RebuiltReading], heldFrames: [Int]) -> [String] {
         var sentences: [String] = []
-        if !delivered {
-            if alreadyHad {
-                sentences.append("Its bytes are already in the rebuilt stream: nothing new for the readings.")
-            } else {
-                sentences.append("Its bytes wait in the reassembly buffer: bytes before them are missing, so the readings they carry are counted once the gap is filled.")
-            }
-            return sentences
+        switch disposition {
+        case .noData:
+            return []
+        case .duplicate:
+            return ["Its bytes are already in the rebuilt stream: nothing new for the readings."]
+        case .buffered:
+            return ["Its bytes wait in the reassembly buffer: bytes before them are missing, so the readings they carry are counted once the gap is filled."]
+        case .notCaptured:
+            return ["None of its bytes were captured: they are a gap in the rebuilt stream, and the readings they carried cannot be rebuilt."]
+        case .delivered:
+            break
         }
         let byNumber = Dictionary(completed.map { ($0.line.number, $0) }, uniquingKeysWith: { first, _ in first })
         var parts: [String] = []

@@ -34,11 +34,14 @@ public struct ReadingTextRenderer {
         out.append(line + "\n")
     }
 
-    /// The closing count: "7 lines from 1 stream: 6 readings, 1 HELLO, 0 invalid."
-    public func summary(into out: inout OutputBuffer) {
+    /// The closing count: "7 lines from 1 client stream: 6 readings, 1 HELLO, 0 invalid."
+    public func summary(missingBytes: Int = 0, into out: inout OutputBuffer) {
         let total = readings + hellos + invalid
         var text = "\(total) line\(total == 1 ? "" : "s") from \(streams.count) client stream\(streams.count == 1 ? "" : "s"): "
         text += "\(readings) reading\(readings == 1 ? "" : "s"), \(hellos) HELLO, \(invalid) invalid."
+        if missingBytes > 0 {
+            text += " \(missingBytes) byte\(missingBytes == 1 ? "" : "s") of the client streams were never captured."
+        }
         out.append("\n" + palette.bold(text) + "\n")
     }
 

@@ -17,6 +17,8 @@ public final class ReadingTracker {
     private var splitters: [Int: StreamLineSplitter] = [:]
     private var devices: [Int: String] = [:]
     private let serverPort: UInt16?
+    /// Bytes of the rebuilt streams that were never captured (gaps), for the summary.
+    public private(set) var missingBytes = 0
 
     /// `serverPort`: only connections to this port (nil: every connection).
     public init(serverPort: UInt16? = nil,
@@ -36,21 +38,20 @@ public final class ReadingTracker {
         let end = min(start + packet.capturedPayloadLength, bytes.count)
         let events = rebuilder.receive(segment, tcp, payload: UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
                                        payloadLength: packet.payloadLength, frame: analyzed.frame)
+        let disposition = rebuilder.lastDisposition
         var pieces: [LinePiece] = []
         var heldFrames: [Int] = []
-        var delivered = false
         for directed in events where directed.fromClient {
-            if case .data(let frame, _) = directed.event {
-                if frame == analyzed.frame { delivered = true } else if heldFrames.last != frame { heldFrames.append(frame) }
+            if case .data(let frame, _) = directed.event, frame != analyzed.frame, heldFrames.last != frame {
+                heldFrames.append(frame)
             }
             let output = consume(directed)
             pieces += output.pieces.filter { $0.frame == analyzed.frame }
             step.readings += output.readings
         }
-        if segment.fromClient && packet.payloadLength > 0 && wantsNotes(segment) {
-            let alreadyHad = !delivered && !segment.analysis.isDisjoint(with: [.retransmission, .keepAlive])
-            step.notes = ReadingNotes.sentences(frame: analyzed.frame, pieces: pieces, completed: step.readings,
-                                                delivered: delivered, alreadyHad: alreadyHad, heldFrames: heldFrames)
+        if segment.fromClient && wantsNotes(segment) {
+            step.notes = ReadingNotes.sentences(frame: analyzed.frame, disposition: disposition, pieces: pieces,
+                                                completed: step.readings, heldFrames: heldFrames)
         }
         return step
     }
@@ -70,6 +71,7 @@ public final class ReadingTracker {
 
     private func consume(_ directed: DirectedStreamEvent) -> (pieces: [LinePiece], readings: [RebuiltReading]) {
         let stream = directed.stream
+        if case .gap(let count) = directed.event { missingBytes += count }
         var splitter = splitters[stream] ?? StreamLineSplitter()
         let output = splitter.consume(directed.event)
         var readings: [RebuiltReading] = []

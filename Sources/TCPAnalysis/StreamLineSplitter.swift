@@ -35,6 +35,13 @@ public struct LinePiece: Equatable, Sendable {
     /// The frame carried the line's first byte / its last byte (its ending).
     public var hasStart: Bool
     public var hasEnd: Bool
+
+    public init(frame: Int, line: Int, hasStart: Bool, hasEnd: Bool) {
+        self.frame = frame
+        self.line = line
+        self.hasStart = hasStart
+        self.hasEnd = hasEnd
+    }
 }
 
 /// Splits a rebuilt stream into lines on `\n`, remembering which frames carried each line.

@@ -11,6 +11,20 @@ public enum StreamEvent: Equatable, Sendable {
     case end
 }
 
+/// What became of the bytes of the last segment given to `receive`.
+public enum SegmentDisposition: Equatable, Sendable {
+    /// No payload (or nothing captured of it, and not yet placed).
+    case noData
+    /// Some of its bytes are new and were handed on (possibly with buffered ones after them).
+    case delivered
+    /// It lies beyond a hole: its bytes wait in the buffer.
+    case buffered
+    /// Every byte was already in the stream or in the buffer (a retransmission, a keep-alive).
+    case duplicate
+    /// Its payload was cut off by the snapshot length before any byte of it could be handed on.
+    case notCaptured
+}
+
 /// Rebuilds one direction of a TCP connection into the byte stream the receiving application
 /// read, from segments in capture order.
 ///
@@ -41,6 +55,8 @@ public struct StreamReassembler: Sendable {
     /// Bytes handed on as data, and bytes reported missing.
     public private(set) var deliveredBytes = 0
     public private(set) var missingBytes = 0
+    /// What happened to the last segment given to `receive`.
+    public private(set) var lastDisposition = SegmentDisposition.noData
 
     public init(maxBufferedBytes: Int = StreamReassembler.defaultMaxBufferedBytes) {
         self.maxBufferedBytes = max(0, maxBufferedBytes)
@@ -57,6 +73,7 @@ public struct StreamReassembler: Sendable {
             if syn || wireLength > 0 { next = dataStart }
         }
         if fin && finSequence == nil { finSequence = dataStart + wireLength }
+        lastDisposition = .noData
         guard let expected = next, wireLength > 0 else { return [] }
 
         var events: [StreamEvent] = []
@@ -68,6 +85,7 @@ public struct StreamReassembler: Sendable {
             if next == dataStart + payload.count {
                 events += skipTo(dataStart + wireLength)
             }
+            if payload.isEmpty { lastDisposition = .notCaptured }
             return events
         }
         return place(dataStart, payload, frame: frame, expected: expected)
@@ -108,12 +126,16 @@ public struct StreamReassembler: Sendable {
                                 expected: SequenceNumber) -> [StreamEvent] {
         guard !bytes.isEmpty else { return [] }
         let offset = expected.distance(to: start)
-        if offset + bytes.count <= 0 { return [] }  // all old: a retransmission
+        if offset + bytes.count <= 0 {  // all old: a retransmission
+            lastDisposition = .duplicate
+            return []
+        }
         if offset <= 0 {
+            lastDisposition = .delivered
             let fresh = Array(bytes[(-offset)...])
             return deliver(fresh, frame: frame) + drain()
         }
-        buffer(start, bytes, frame: frame)
+        lastDisposition = buffer(start, bytes, frame: frame) ? .buffered : .duplicate
         var events: [StreamEvent] = []
         // Over the cap: give up waiting for the oldest hole.
         while bufferedBytes > maxBufferedBytes, let first = pending.first {
@@ -157,8 +179,9 @@ public struct StreamReassembler: Sendable {
         return events + drain()
     }
 
-    /// Adds the parts of a segment not already buffered (the first-received bytes win).
-    private mutating func buffer(_ start: SequenceNumber, _ bytes: [UInt8], frame: Int) {
+    /// Adds the parts of a segment not already buffered (the first-received bytes win); false
+    /// when every byte was buffered already.
+    private mutating func buffer(_ start: SequenceNumber, _ bytes: [UInt8], frame: Int) -> Bool {
         var pieces: [(SequenceNumber, ArraySlice<UInt8>)] = [(start, bytes[...])]
         for existing in pending {
             let existingEnd = existing.sequence + existing.bytes.count
@@ -178,12 +201,13 @@ public struct StreamReassembler: Sendable {
                 }
             }
             pieces = remaining
-            if pieces.isEmpty { return }
+            if pieces.isEmpty { return false }
         }
         for (pieceStart, slice) in pieces {
             let index = pending.firstIndex { pieceStart < $0.sequence } ?? pending.endIndex
             pending.insert((pieceStart, frame, Array(slice)), at: index)
             bufferedBytes += slice.count
         }
+        return true
     }
 }

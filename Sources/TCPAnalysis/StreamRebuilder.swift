@@ -36,11 +36,16 @@ public final class StreamRebuilder {
 
     /// One tracked segment. `payload` is the captured payload (it may be shorter than the
     /// segment's length on the wire when the snapshot length cut it).
+    /// What became of the last segment's bytes in its own direction (`.noData` when that
+    /// direction is not rebuilt).
+    public private(set) var lastDisposition = SegmentDisposition.noData
+
     public func receive(_ segment: Segment, _ tcp: TCPHeader, payload: UnsafeRawBufferPointer,
                         payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
         let conversation = segment.conversation
         let stream = segment.stream
         var events: [DirectedStreamEvent] = []
+        lastDisposition = .noData
 
         if !closed.contains(stream) && wants(conversation, segment.fromClient) {
             let key = Key(stream: stream, fromClient: segment.fromClient)
@@ -51,6 +56,7 @@ public final class StreamRebuilder {
                                              payloadLength: payloadLength, frame: frame) {
                 events.append(DirectedStreamEvent(stream: stream, fromClient: segment.fromClient, event: event))
             }
+            lastDisposition = reassembler.lastDisposition
             directions[key] = reassembler
         }
         // An acknowledgement tells what the other direction's receiver really got.

@@ -47,7 +47,7 @@ final class ReadingsPipeline {
 
     private func finish() {
         render(tracker.finish())
-        if format == .text && summary { text.summary(into: &output) }
+        if format == .text && summary { text.summary(missingBytes: tracker.missingBytes, into: &output) }
         StandardOutput.write(&output)
     }
 }
