@@ -72,8 +72,8 @@ public final class ReadingTracker {
     private func consume(_ directed: DirectedStreamEvent) -> (pieces: [LinePiece], readings: [RebuiltReading]) {
         let stream = directed.stream
         if case .gap(let count) = directed.event { missingBytes += count }
-        var splitter = splitters[stream] ?? StreamLineSplitter()
-        let output = splitter.consume(directed.event)
+        // Mutated in place in the dictionary: no copy of the line being built per segment.
+        let output = splitters[stream, default: StreamLineSplitter()].consume(directed.event)
         var readings: [RebuiltReading] = []
         for line in output.lines {
             let reading = RebuiltReading(stream: stream, line: line, device: devices[stream])
@@ -83,8 +83,6 @@ public final class ReadingTracker {
         if directed.event == .end {
             splitters[stream] = nil
             devices[stream] = nil
-        } else {
-            splitters[stream] = splitter
         }
         return (output.pieces, readings)
     }

@@ -49,24 +49,23 @@ public final class StreamRebuilder {
 
         if !closed.contains(stream) && wants(conversation, segment.fromClient) {
             let key = Key(stream: stream, fromClient: segment.fromClient)
-            var reassembler = directions[key] ?? StreamReassembler(maxBufferedBytes: maxBufferedBytes)
             let flags = tcp.flags
-            for event in reassembler.receive(sequence: tcp.sequenceNumber, syn: flags.contains(.syn),
-                                             fin: flags.contains(.fin), payload: Array(payload),
-                                             payloadLength: payloadLength, frame: frame) {
+            // Mutated in place in the dictionary: no copy of its buffer per segment.
+            let own = directions[key, default: StreamReassembler(maxBufferedBytes: maxBufferedBytes)]
+                .receive(sequence: tcp.sequenceNumber, syn: flags.contains(.syn), fin: flags.contains(.fin),
+                         payload: Array(payload), payloadLength: payloadLength, frame: frame)
+            for event in own {
                 events.append(DirectedStreamEvent(stream: stream, fromClient: segment.fromClient, event: event))
             }
-            lastDisposition = reassembler.lastDisposition
-            directions[key] = reassembler
+            lastDisposition = directions[key]!.lastDisposition
         }
         // An acknowledgement tells what the other direction's receiver really got.
         if tcp.flags.contains(.ack) {
             let peer = Key(stream: stream, fromClient: !segment.fromClient)
-            if var reassembler = directions[peer] {
-                for event in reassembler.acknowledged(tcp.acknowledgementNumber) {
+            if directions[peer] != nil {
+                for event in directions[peer]!.acknowledged(tcp.acknowledgementNumber) {
                     events.append(DirectedStreamEvent(stream: stream, fromClient: peer.fromClient, event: event))
                 }
-                directions[peer] = reassembler
             }
         }
         if isOver(conversation) && !closed.contains(stream) {
