@@ -6,32 +6,36 @@ extension TCPLab {
         static let configuration = CommandConfiguration(
             abstract: "Annotate a saved capture (pcap or pcapng), packet by packet.",
             discussion: """
-                Shows what `tcplab capture` shows, for a file written by tcplab, tcpdump, tshark
-                or Wireshark: the handshake step by step with its arithmetic, raw and relative
-                sequence and acknowledgement numbers, flags, options, the payload in hex and ASCII,
-                and how each connection ended; then a summary per connection.
+                Shows what `tcplab capture` shows, for a file written by tcplab, tcpdump,
+                tshark or Wireshark: the handshake step by step with its arithmetic, raw and
+                relative sequence and acknowledgement numbers, flags, options, the payload
+                in hex and ASCII, and how each connection ended; then a summary per
+                connection.
 
-                With --format json it writes one object per packet per line; the field names follow
-                tshark's, so any value can be checked with `tshark -r FILE -T fields -e tcp.seq ...`.
+                With --format json it writes one object per packet per line; the field names
+                follow tshark's, so any value can be checked with `tshark -r FILE -T fields
+                -e tcp.seq ...`.
 
-                Segments from a board (client to port 5050) also say which readings their bytes
-                belong to: TCP carries a byte stream, so one segment may hold the end of one
-                reading and all of the next.
+                Segments from a board (client to port 5050) also say which readings their
+                bytes belong to: TCP carries a byte stream, so one segment may hold the end
+                of one reading and all of the next.
 
                 --follow N shows connection N's bytes (N as in the `#N` column, tshark's
                 tcp.stream) as Wireshark's Follow TCP Stream does, in the same layout as
                 `tshark -q -z follow,tcp,ascii,N`: every piece of new data is a record, the
-                client's at the margin, the server's indented by a tab (red and blue with colour).
-                Retransmitted and overlapping bytes appear once (the first copy wins);
-                out-of-order segments are put back in order; bytes the capture never saw are
-                marked `[N bytes missing in capture file]`. --hex shows the records as a hex dump.
+                client's at the margin, the server's indented by a tab (red and blue with
+                colour). Retransmitted and overlapping bytes appear once (the first copy
+                wins); out-of-order segments are put back in order; bytes the capture never
+                saw are marked `[N bytes missing in capture file]`. --hex shows the records
+                as a hex dump.
 
-                --readings rebuilds every client-to-server stream, cuts it into lines and decodes
-                each as a sensor reading, with the frames that carried its bytes. A HELLO line
-                names the device. A line cut by missing bytes, or left without its line ending
-                when the capture stops, is reported as invalid with the reason. With
-                --format json: one object per reading with stream, frames, line, valid, error,
-                device and, when valid, seq, millis, temperature, humidity.
+                --readings rebuilds every client-to-server stream, cuts it into lines and
+                decodes each as a sensor reading, with the frames that carried its bytes. A
+                HELLO line names the device. A line cut by missing bytes, or left without
+                its line ending when the capture stops, is reported as invalid with the
+                reason. With --format json: one object per reading with stream, frames,
+                line, valid, error, device and, when valid, seq, millis, temperature,
+                humidity.
 
                 Examples:
                   tcplab read labs/captures/handshake.pcap
