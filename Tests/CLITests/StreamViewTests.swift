@@ -13,6 +13,7 @@ struct StreamViewTests {
     /// (golden suffix, extra arguments) for each view with a golden file.
     static let views: [(String, [String])] = [
         (".follow.txt", ["--follow", "0", "--color", "never"]),
+        (".follow-hex.txt", ["--follow", "0", "--hex", "--color", "never"]),
         (".readings.txt", ["--readings", "--color", "never"]),
         (".readings.jsonl", ["--readings", "--format", "json"]),
     ]
