@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat"]),
+        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .target(
             name: "Labs",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
         .testTarget(
             name: "TCPAnalysisTests",
-            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport"]
+            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
         ),
         .testTarget(name: "LabsTests", dependencies: ["Labs", "TCPAnalysis", "WireFormat", "PacketCapture"]),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the golden text outputs (Tests/Fixtures/golden/*.txt) from the fixtures.
+# Regenerates the golden outputs (Tests/Fixtures/golden/) from the fixtures: the annotated packets
+# (NAME.txt), the rebuilt stream (NAME.follow.txt and NAME.follow-hex.txt, `read --follow 0 [--hex]`)
+# and the readings (NAME.readings.txt and NAME.readings.jsonl, `read --readings`).
 # Run it only after checking by eye that a change to the text output is intended; the JSON
 # output is checked against tshark instead (Tests/TCPAnalysisTests/TsharkAgreementTests.swift).
 set -euo pipefail
@@ -9,6 +11,10 @@ mkdir -p Tests/Fixtures/golden
 for capture in Tests/Fixtures/*.pcap Tests/Fixtures/*.pcapng; do
     name=$(basename "${capture%.*}")
     .build/debug/tcplab read "$capture" --color never > "Tests/Fixtures/golden/$name.txt"
+    .build/debug/tcplab read "$capture" --color never --follow 0 > "Tests/Fixtures/golden/$name.follow.txt"
+    .build/debug/tcplab read "$capture" --color never --follow 0 --hex > "Tests/Fixtures/golden/$name.follow-hex.txt"
+    .build/debug/tcplab read "$capture" --color never --readings > "Tests/Fixtures/golden/$name.readings.txt"
+    .build/debug/tcplab read "$capture" --readings --format json > "Tests/Fixtures/golden/$name.readings.jsonl"
 done
 # Ladder diagrams (Tests/TCPAnalysisTests/LadderTests.swift): Unicode and ASCII of a few
 # fixtures that between them show every kind of arrow and note.

@@ -12,6 +12,7 @@ public enum Annotations {
         } else if let summary = NonTCPSummary.text(analyzed.packet) {
             lines.append(summary)
         }
+        lines += analyzed.notes
         if analyzed.packet.isIPFragment {
             lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")
         }

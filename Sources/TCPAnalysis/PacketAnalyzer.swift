@@ -10,6 +10,9 @@ public struct AnalyzedPacket {
     public var packet: Packet
     /// Present for TCP segments (not for non-first IP fragments).
     public var segment: Segment?
+    /// Explanations added by later stages (e.g. which readings the segment carries); the
+    /// renderers show them after the packet's own.
+    public var notes: [String] = []
 
     public var time: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
 }

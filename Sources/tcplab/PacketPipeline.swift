@@ -1,5 +1,6 @@
 import LabReport
 import PacketCapture
+import SensorProtocol
 import TCPAnalysis
 import WireFormat
 
@@ -11,6 +12,8 @@ final class PacketPipeline {
     private let text: TextPacketRenderer
     private let json = JSONPacketRenderer()
     private var output = OutputBuffer()
+    /// Says which readings each segment from a board carries (connections to the sensor port).
+    private let readings = ReadingTracker(serverPort: SensorPort.standard)
     /// Live captures flush every packet so students see it as it happens.
     private let flushEachPacket: Bool
     private let writer: PacketWriter?
@@ -29,8 +32,9 @@ final class PacketPipeline {
     func handle(_ record: CapturedPacket) {
         packets += 1
         writer?.write(record)
-        let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+        var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
+        analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
         switch options.format {
         case .json: json.render(analyzed, bytes: record.bytes, into: &output)
         case .text: text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)

@@ -6,18 +6,43 @@ extension TCPLab {
         static let configuration = CommandConfiguration(
             abstract: "Annotate a saved capture (pcap or pcapng), packet by packet.",
             discussion: """
-                Shows what `tcplab capture` shows, for a file written by tcplab, tcpdump, tshark
-                or Wireshark: the handshake step by step with its arithmetic, raw and relative
-                sequence and acknowledgement numbers, flags, options, the payload in hex and ASCII,
-                and how each connection ended; then a summary per connection.
+                Shows what `tcplab capture` shows, for a file written by tcplab, tcpdump,
+                tshark or Wireshark: the handshake step by step with its arithmetic, raw and
+                relative sequence and acknowledgement numbers, flags, options, the payload
+                in hex and ASCII, and how each connection ended; then a summary per
+                connection.
 
-                With --format json it writes one object per packet per line; the field names follow
-                tshark's, so any value can be checked with `tshark -r FILE -T fields -e tcp.seq ...`.
+                With --format json it writes one object per packet per line; the field names
+                follow tshark's, so any value can be checked with `tshark -r FILE -T fields
+                -e tcp.seq ...`.
+
+                Segments from a board (client to port 5050) also say which readings their
+                bytes belong to: TCP carries a byte stream, so one segment may hold the end
+                of one reading and all of the next.
+
+                --follow N shows connection N's bytes (N as in the `#N` column, tshark's
+                tcp.stream) as Wireshark's Follow TCP Stream does, in the same layout as
+                `tshark -q -z follow,tcp,ascii,N`: every piece of new data is a record, the
+                client's at the margin, the server's indented by a tab (red and blue with
+                colour). Retransmitted and overlapping bytes appear once (the first copy
+                wins); out-of-order segments are put back in order; bytes the capture never
+                saw are marked `[N bytes missing in capture file]`. --hex shows the records
+                as a hex dump.
+
+                --readings rebuilds every client-to-server stream, cuts it into lines and
+                decodes each as a sensor reading, with the frames that carried its bytes. A
+                HELLO line names the device. A line cut by missing bytes, or left without
+                its line ending when the capture stops, is reported as invalid with the
+                reason. With --format json: one object per reading with stream, frames,
+                line, valid, error, device and, when valid, seq, millis, temperature,
+                humidity.
 
                 Examples:
                   tcplab read labs/captures/handshake.pcap
                   tcplab read lab.pcap --filter 'tcp port 5050' --no-hex
                   tcplab read lab.pcap --format json | head -3
+                  tcplab read lab.pcap --follow 0
+                  tcplab read lab.pcap --readings --format json
                 """)
 
         @Argument(help: "The capture file (pcap or pcapng).")
@@ -28,6 +53,31 @@ extension TCPLab {
 
         @OptionGroup var output: PacketOutputOptions
 
+        @Option(name: .customLong("follow"), help: ArgumentHelp(
+            "Show the bytes of connection N (tshark's tcp.stream) instead of the packets.", valueName: "N"))
+        var followStream: Int?
+
+        @Flag(help: "With --follow: show the bytes as a hex dump instead of ASCII.")
+        var hex = false
+
+        @Flag(help: "List the sensor readings rebuilt from every client-to-server stream instead of the packets.")
+        var readings = false
+
+        func validate() throws {
+            if followStream != nil && readings {
+                throw ValidationError("--follow and --readings are two different views; pick one.")
+            }
+            if let stream = followStream, stream < 0 {
+                throw ValidationError("--follow takes a stream number from 0 (the #N column of the packet view).")
+            }
+            if hex && followStream == nil {
+                throw ValidationError("--hex goes with --follow N.")
+            }
+            if followStream != nil && output.format == .json {
+                throw ValidationError("--follow writes text only (like tshark's follow); leave out --format json.")
+            }
+        }
+
         func run() throws {
             let source: PacketSource
             do {
@@ -37,9 +87,20 @@ extension TCPLab {
                 StandardError.print("tcplab: \(error)")
                 throw ExitCode.failure
             }
-            let pipeline = PacketPipeline(source: source, options: output)
             do {
-                try pipeline.run(source)
+                if let stream = followStream {
+                    let pipeline = FollowPipeline(source: source, stream: stream, mode: hex ? .hex : .ascii,
+                                                  color: output.color.enabled)
+                    if try !pipeline.run(source) {
+                        let count = pipeline.streamCount
+                        StandardError.print("tcplab: no TCP stream \(stream) in \(file): it has \(count) stream\(count == 1 ? "" : "s")\(count > 0 ? " (0–\(count - 1))" : "").")
+                        throw ExitCode.failure
+                    }
+                } else if readings {
+                    try ReadingsPipeline(source: source, options: output).run(source)
+                } else {
+                    try PacketPipeline(source: source, options: output).run(source)
+                }
             } catch let error as CaptureError {
                 // What decoded is already on stdout; the damage goes to stderr and the exit code.
                 StandardError.print("tcplab: \(error)")

@@ -1,6 +1,7 @@
 import Foundation
 import LabReport
 import PacketCapture
+import SensorProtocol
 import TCPAnalysis
 import WireFormat
 
@@ -26,10 +27,12 @@ func readAsJSON(_ path: String) throws -> [[String: Any]] {
     let source = try PacketSource.open(file: path)
     let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
     let renderer = JSONPacketRenderer()
+    let readings = ReadingTracker(serverPort: SensorPort.standard)
     var output = OutputBuffer()
     while try source.next({ record in
-        let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+        var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
+        analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
         renderer.render(analyzed, bytes: record.bytes, into: &output)
     }) != .end {}
     return try output.text.split(separator: "\n").map { line in
@@ -48,10 +51,12 @@ func readAsText(_ path: String, hex: Bool = true) throws -> String {
     let source = try PacketSource.open(file: path)
     let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType))
     let renderer = TextPacketRenderer(showHex: hex)
+    let readings = ReadingTracker(serverPort: SensorPort.standard)
     var output = OutputBuffer()
     while try source.next({ record in
-        let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+        var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
+        analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
         renderer.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
     }) != .end {}
     ConnectionSummary().render(analyzer.tracker.history, frames: analyzer.frames, into: &output)

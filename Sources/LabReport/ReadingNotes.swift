@@ -1,0 +1,82 @@
+import TCPAnalysis
+
+/// The sentences that tie one client segment to the readings its bytes belong to.
+enum ReadingNotes {
+    /// `disposition`: what reassembly did with the segment; `pieces`: the parts of lines its new
+    /// bytes formed; `completed`: lines finished by this packet; `heldFrames`: earlier
+    /// out-of-order frames whose bytes this one released.
+    static func sentences(frame: Int, disposition: SegmentDisposition, pieces: [LinePiece],
+                          completed: [RebuiltReading], heldFrames: [Int]) -> [String] {
+        var sentences: [String] = []
+        switch disposition {
+        case .noData:
+            return []
+        case .duplicate:
+            return ["Its bytes are already in the rebuilt stream: nothing new for the readings."]
+        case .buffered:
+            return ["Its bytes wait in the reassembly buffer: bytes before them are missing, so the readings they carry are counted once the gap is filled."]
+        case .notCaptured:
+            return ["None of its bytes were captured: they are a gap in the rebuilt stream, and the readings they carried cannot be rebuilt."]
+        case .delivered:
+            break
+        }
+        let byNumber = Dictionary(completed.map { ($0.line.number, $0) }, uniquingKeysWith: { first, _ in first })
+        var parts: [String] = []
+        // Whole readings with consecutive seq numbers are told as one run: "all of readings 9–16".
+        var run: (first: UInt32, last: UInt32)?
+        func closeRun() {
+            guard let current = run else { return }
+            parts.append(current.first == current.last ? "all of reading \(current.first)"
+                         : "all of readings \(current.first)–\(current.last)")
+            run = nil
+        }
+        for piece in pieces {
+            let line = byNumber[piece.line]
+            if piece.hasStart && piece.hasEnd, case .reading(let value)? = line?.outcome {
+                if let current = run, current.last &+ 1 == value.seq {
+                    run = (current.first, value.seq)
+                } else {
+                    closeRun()
+                    run = (value.seq, value.seq)
+                }
+                continue
+            }
+            closeRun()
+            let cut = line.map { $0.line.ending == .gap || $0.line.ending == .partial } ?? false
+            switch (piece.hasStart, piece.hasEnd) {
+            case (true, true): parts.append("all of \(line?.name ?? "line \(piece.line)")")
+            case (false, true): parts.append("the end of \(line?.name ?? "line \(piece.line)")")
+            case (true, false):
+                if let line, cut {
+                    parts.append("the start of line \(line.line.number) (the rest was never captured)")
+                } else {
+                    parts.append("the start of " + (line?.name ?? "the next reading"))
+                }
+            case (false, false):
+                if let line, cut {
+                    parts.append("part of line \(line.line.number) (the rest was never captured)")
+                } else {
+                    parts.append("a middle part of " + (line?.name ?? "the next reading"))
+                }
+            }
+        }
+        closeRun()
+        if !parts.isEmpty {
+            sentences.append("This segment carries " + list(parts) + ".")
+        }
+        if !heldFrames.isEmpty {
+            let more = completed.filter { !$0.line.frames.contains(frame) }.count
+            var text = "It fills the gap: the bytes held back from frame\(heldFrames.count == 1 ? "" : "s") "
+                + list(heldFrames.map(String.init)) + " now follow it in the stream"
+            text += more > 0 ? ", completing \(more) more line\(more == 1 ? "" : "s")." : "."
+            sentences.append(text)
+        }
+        return sentences
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
+}
