@@ -33,12 +33,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "DeviceSimulator",
+            dependencies: [
+                "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat"]),
         .executableTarget(
             name: "tcplab",
             dependencies: [
                 "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport",
-                "SensorProtocol", "SensorServer",
+                "SensorProtocol", "SensorServer", "DeviceSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,6 +69,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "DeviceSimulatorTests",
+            dependencies: [
+                "DeviceSimulator", "SensorServer", "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["tcplab"]),
