@@ -81,7 +81,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["tcplab"]),
+        .testTarget(name: "CLITests", dependencies: ["tcplab", "DeviceSimulator"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -35,6 +35,17 @@ public enum ConnectFailure: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// The failure without the advice, for repeated retry messages: `connection refused by 127.0.0.1:5050`.
+    public var summary: String {
+        switch self {
+        case .refused(let host, let port): return "connection refused by \(host):\(port)"
+        case .timedOut(let host, let port, let after): return "no answer from \(host):\(port) within \(after.secondsText)"
+        case .unreachable(let host, let port, let detail): return "cannot reach \(host):\(port): \(detail)"
+        case .badAddress(let host, let port, let detail), .other(let host, let port, let detail):
+            return "cannot connect to \(host):\(port): \(detail)"
+        }
+    }
+
     /// Only a bad address is worth no retry: the others may go away (a server starting up).
     public var isPermanent: Bool {
         if case .badAddress = self { return true }

@@ -19,7 +19,8 @@ extension TCPLab {
                 Each simulated board behaves like the sketch in firmware/: it connects,
                 sends HELLO <name>, then one reading per interval in the original format
 
-                    <seq>,<millis>,<temperature-C>,<humidity-%>\\r\\n    e.g. 12,1234567,28.3,65.2
+                    <seq>,<millis>,<temperature-C>,<humidity-%>\\r\\n
+                    e.g. 12,1234567,28.3,65.2
 
                 seq counts readings from 0 and millis is the board's uptime. Readings drift
                 slowly with a little noise, at the DHT11's resolution (0.1 °C, 1 %RH); the
@@ -53,7 +54,7 @@ extension TCPLab {
                 cleanly (FIN) and prints the summary.
 
                 EXAMPLES
-                    tcplab device                                  # one board, every 5 s, until Ctrl-C
+                    tcplab device                  # one board, every 5 s, until Ctrl-C
                     tcplab device --readings 20 --interval 1
                     tcplab device --devices 50 --readings 100 --interval 0.2 --jitter 0.1
                     tcplab device --fault split --readings 5 --interval 1
@@ -108,7 +109,7 @@ extension TCPLab {
         @Option(help: ArgumentHelp("Seed for readings, jitter and backoff (default: random; the summary shows it).", valueName: "number"))
         var seed: UInt32?
 
-        @Option(help: ArgumentHelp("Misbehave on purpose: \(DeviceFault.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+        @Option(help: ArgumentHelp("Misbehave on purpose, for a lab (see FAULTS above).", valueName: "kind"))
         var fault: DeviceFault?
 
         @Option(name: .customLong("fault-every"), help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
@@ -243,7 +244,7 @@ private final class DeviceTerminal: Sendable {
         case .connectFailed(let name, let error, let failures, let retryIn):
             device = name
             if let retryIn {
-                text = "\(name): \(error); retrying in \(retryIn.secondsText) (failure \(failures) in a row)"
+                text = "\(name): \(failures == 1 ? error.description : error.summary); retrying in \(retryIn.secondsText) (failure \(failures) in a row)"
             } else {
                 text = nil  // the final error is printed once, after the summary
             }
