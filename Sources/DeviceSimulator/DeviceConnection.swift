@@ -30,7 +30,8 @@ struct DeviceConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
             // NIO turns TCP_NODELAY on by default; the nagle fault needs it off, so always say which.
-            .channelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
+            // (.tcpOption, not .socketOption: the latter puts TCP_NODELAY at SOL_SOCKET, where 1 is SO_DEBUG.)
+            .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
         do {
             return DeviceConnection(channel: try await bootstrap.connect(to: address).get())
         } catch {
@@ -51,6 +52,12 @@ struct DeviceConnection: Sendable {
 
     func write(_ bytes: [UInt8]) async throws {
         try await self.channel.writeAndFlush(self.channel.allocator.buffer(bytes: bytes)).get()
+    }
+
+    /// Queues a write and flushes it without waiting: a following write becomes a second send()
+    /// right behind it. A failure shows up in the next awaited write (the channel closes).
+    func writeBackToBack(_ bytes: [UInt8]) {
+        self.channel.writeAndFlush(self.channel.allocator.buffer(bytes: bytes), promise: nil)
     }
 
     /// FIN, as `client.stop()`.

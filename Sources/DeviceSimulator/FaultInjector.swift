@@ -9,12 +9,18 @@ public struct WireWrite: Sendable, Equatable {
     public var readings: Int
     /// Deliberately invalid lines (garbage, long line, nan) whose last byte is in this write.
     public var faultLines: Int
+    /// Hand the next write to the socket at once, without waiting for this one to complete: two
+    /// send() calls back to back, as a sketch's print + print (what Nagle's algorithm is about).
+    public var backToBack: Bool
 
-    public init(_ bytes: [UInt8], pauseBefore: Duration = .zero, readings: Int = 0, faultLines: Int = 0) {
+    public init(
+        _ bytes: [UInt8], pauseBefore: Duration = .zero, readings: Int = 0, faultLines: Int = 0, backToBack: Bool = false
+    ) {
         self.bytes = bytes
         self.pauseBefore = pauseBefore
         self.readings = readings
         self.faultLines = faultLines
+        self.backToBack = backToBack
     }
 
     public var text: String { String(decoding: self.bytes, as: UTF8.self) }
@@ -137,7 +143,7 @@ public struct FaultInjector: Sendable {
             }
         case .nagle:
             // Arduino's println: print(text) then print("\r\n"), two small writes back to back.
-            writes = [WireWrite(Array(line.dropLast(2))), WireWrite(Array("\r\n".utf8), readings: 1)]
+            writes = [WireWrite(Array(line.dropLast(2)), backToBack: true), WireWrite(Array("\r\n".utf8), readings: 1)]
         }
         return ReadingPlan(writes: writes, after: after)
     }

@@ -208,7 +208,7 @@ private struct DeviceRun {
         for (index, write) in writes.enumerated() {
             if write.pauseBefore > .zero { try? await Task.sleep(for: write.pauseBefore) }
             do {
-                try await connection.write(write.bytes)
+                if write.backToBack { connection.writeBackToBack(write.bytes) } else { try await connection.write(write.bytes) }
             } catch {
                 let lost = writes[index...].reduce(0) { $0 + $1.readings + $1.faultLines }
                 self.report.failed += lost

@@ -222,7 +222,8 @@ struct AgainstServerTests {
         config.host = "127.0.0.1"
         config.port = 0
         config.idleTimeout = .milliseconds(100)  // closes the board's connection while it waits
-        let server = try await SensorServer.start(configuration: config, sinks: [recorder], logger: quietLogger)
+        let server = try await SensorServer.start(
+            configuration: config, sinks: [recorder], logger: quietLogger, group: serverGroup)
         var configuration = Self.configuration(port: server.port, readings: 4)
         configuration.interval = .milliseconds(400)
         let report = await SimulatedDevice(configuration: configuration).run()

@@ -94,6 +94,7 @@ struct FaultInjectorTests {
         var injector = FaultInjector(fault: .nagle)
         let plan = injector.plan(for: Self.reading, ordinal: 1, isLast: false)
         #expect(plan.writes.map(\.text) == ["12,1234567,28.3,65.0", "\r\n"])
+        #expect(plan.writes.map(\.backToBack) == [true, false])
         var configuration = DeviceConfiguration()
         #expect(configuration.noDelay)
         configuration.fault = .nagle

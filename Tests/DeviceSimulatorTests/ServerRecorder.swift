@@ -38,6 +38,12 @@ final class ServerRecorder: SensorEventSink {
     }
 }
 
+/// One event loop for every test server: a board's connections are then read in the order their
+/// bytes arrived, so per-device order across reconnects is deterministic. (With one loop per
+/// core, a new connection may be read before the rest of an old one: the server's continuity
+/// check sees whichever comes first.)
+let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
 /// The real SensorServer on 127.0.0.1, on a free port, with a recorder attached.
 func startServer(_ recorder: ServerRecorder, maxLine: Int = 256) async throws -> SensorServer {
     var configuration = SensorServerConfiguration()
@@ -48,7 +54,7 @@ func startServer(_ recorder: ServerRecorder, maxLine: Int = 256) async throws ->
     configuration.drainTimeout = .seconds(2)
     return try await SensorServer.start(
         configuration: configuration, sinks: [recorder], logger: quietLogger,
-        group: MultiThreadedEventLoopGroup.singleton)
+        group: serverGroup)
 }
 
 /// Waits until `condition` holds, checking every 10 ms, at most `attempts` times (10 s by default).
