@@ -123,3 +123,31 @@ final class ServeProcess {
         return (stdout, stderr)
     }
 }
+
+@Suite("tcplab device until Ctrl-C")
+struct DeviceInterruptTests {
+    @Test("--readings 0 runs until SIGINT, then closes cleanly: exit 0 and the server has every reading sent")
+    func interrupt() throws {
+        let server = try ServeProcess(arguments: ["--quiet"])
+        defer { server.stop() }
+        let device = Process()
+        device.executableURL = TCPLabBinary.url
+        device.arguments = ["device", "--port", "\(server.port)", "--readings", "0", "--interval", "0.01", "--quiet"]
+        let out = Pipe()
+        device.standardOutput = out
+        device.standardError = FileHandle.nullDevice
+        try device.run()
+        defer { if device.isRunning { device.terminate() } }
+        usleep(500_000)  // let it send a few readings (how many does not matter)
+        #expect(device.isRunning)
+        kill(device.processIdentifier, SIGINT)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        device.waitUntilExit()
+        #expect(device.terminationStatus == 0)
+        let sent = stdout.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        #expect((sent ?? 0) > 0, "summary: \(stdout)")
+        let (serverOut, _) = server.stop()
+        #expect(serverOut.contains("readings      \(sent ?? -1)\n"), "server: \(serverOut)")
+        #expect(serverOut.contains("restarts      0"))
+    }
+}
