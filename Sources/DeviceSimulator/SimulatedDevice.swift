@@ -114,11 +114,16 @@ private struct DeviceRun {
             await self.apply(plan.after, to: connection, device: device)
         }
 
+        // Readings coalesce was still holding: written if there is a connection, else lost.
         let heldBack = self.injector.flush()
-        if let connection = self.connection, !heldBack.isEmpty {
-            _ = await self.send(heldBack, over: connection, device: device)
-        } else {
-            self.report.failed += heldBack.reduce(0) { $0 + $1.readings }
+        if !heldBack.isEmpty {
+            if let connection = self.connection {
+                _ = await self.send(heldBack, over: connection, device: device)
+            } else {
+                let lost = heldBack.reduce(0) { $0 + $1.readings }
+                self.report.failed += lost
+                device.progressCounters.update { $0.failed += lost }
+            }
         }
         if let connection = self.connection {
             await connection.close()

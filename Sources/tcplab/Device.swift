@@ -222,8 +222,16 @@ private final class DeviceTerminal: Sendable {
     private let devices: Int
     private let verbose: Bool
     private let quiet: Bool
-    /// Boards whose problems were shown; beyond a few, they are summed up in the progress line.
-    private let state = NIOLockedValueBox<(shown: Set<String>, progressShown: Bool, suppressed: Bool, last: DeviceProgress.Snapshot?)>(([], false, false, nil))
+    private struct State {
+        /// Boards whose messages are shown; beyond a few, only the progress line speaks for them.
+        var shown: Set<String> = []
+        var suppressed = false
+        /// A progress line is on the terminal without a newline (it must be erased first).
+        var progressShown = false
+        var last: DeviceProgress.Snapshot?
+    }
+
+    private let state = NIOLockedValueBox(State())
     static let boardsReported = 5
 
     init(showProgress: Bool, isTTY: Bool, devices: Int, verbose: Bool, quiet: Bool) {
@@ -301,7 +309,7 @@ private final class DeviceTerminal: Sendable {
         }
     }
 
-    private func writeLine(_ text: String, state: inout (shown: Set<String>, progressShown: Bool, suppressed: Bool, last: DeviceProgress.Snapshot?)) {
+    private func writeLine(_ text: String, state: inout State) {
         if state.progressShown { fputs("\r\u{1B}[K", stderr) }
         state.progressShown = false
         state.last = nil  // redraw the progress line after the message

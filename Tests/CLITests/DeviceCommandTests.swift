@@ -67,6 +67,21 @@ struct DeviceCommandTests {
     }
 }
 
+extension DeviceCommandTests {
+    @Test("off a terminal, progress comes as plain lines (no carriage returns), the summary on stdout")
+    func progressWithoutTerminal() throws {
+        let server = try ServeProcess(arguments: ["--quiet"])
+        defer { server.stop() }
+        let result = try TCPLabBinary.run(
+            ["device", "--port", "\(server.port)", "--readings", "5", "--interval", "0.3", "--seed", "1"], timeout: 60)
+        #expect(result.status == 0)
+        let progress = result.stderr.split(separator: "\n").filter { $0.hasPrefix("sent ") && $0.contains(" · failed 0 · connected ") }
+        #expect(!progress.isEmpty, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("\r"))
+        #expect(result.stdout.hasPrefix("sent 5 readings from 1 board"))
+    }
+}
+
 /// A port nothing listens on (bound, then released).
 func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
