@@ -73,12 +73,12 @@ extension DeviceCommandTests {
         let server = try ServeProcess(arguments: ["--quiet"])
         defer { server.stop() }
         let result = try TCPLabBinary.run(
-            ["device", "--port", "\(server.port)", "--readings", "5", "--interval", "0.3", "--seed", "1"], timeout: 60)
+            ["device", "--port", "\(server.port)", "--readings", "8", "--interval", "0.3", "--seed", "1"], timeout: 60)
         #expect(result.status == 0)
         let progress = result.stderr.split(separator: "\n").filter { $0.hasPrefix("sent ") && $0.contains(" · failed 0 · connected ") }
         #expect(!progress.isEmpty, "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("\r"))
-        #expect(result.stdout.hasPrefix("sent 5 readings from 1 board"))
+        #expect(result.stdout.hasPrefix("sent 8 readings from 1 board"))
     }
 }
 
@@ -147,14 +147,20 @@ struct DeviceInterruptTests {
         defer { server.stop() }
         let device = Process()
         device.executableURL = TCPLabBinary.url
-        device.arguments = ["device", "--port", "\(server.port)", "--readings", "0", "--interval", "0.01", "--quiet"]
-        let out = Pipe()
+        device.arguments = ["device", "--port", "\(server.port)", "--readings", "0", "--interval", "0.01"]
+        let out = Pipe(), err = Pipe()
         device.standardOutput = out
-        device.standardError = FileHandle.nullDevice
+        device.standardError = err
         try device.run()
         defer { if device.isRunning { device.terminate() } }
-        usleep(500_000)  // let it send a few readings (how many does not matter)
-        #expect(device.isRunning)
+        // Interrupt once the progress line (at most one a second off a terminal) shows readings sent.
+        var progress = ""
+        let deadline = Date().addingTimeInterval(30)
+        func sentSome() -> Bool { progress.range(of: #"sent [1-9][0-9]* · failed 0"#, options: .regularExpression) != nil }
+        while !sentSome(), Date() < deadline, device.isRunning {
+            progress += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(device.isRunning && sentSome(), "stderr: \(progress)")
         kill(device.processIdentifier, SIGINT)
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         device.waitUntilExit()
