@@ -40,31 +40,64 @@ struct DeviceCommandTests {
         #expect(result.stderr.contains("Error"))
     }
 
-    @Test("three boards with garbage against tcplab serve: every reading in the log, every invalid line rejected")
-    func againstServe() throws {
+    /// One case per fault: what the boards do, and what must then be in the server's log.
+    struct FaultCase: Sendable, CustomTestStringConvertible {
+        var fault: DeviceFault?
+        /// The seqs each board's log lines must hold, sorted (connections may be logged interleaved).
+        var seqs: [Int]
+        /// Lines the server must reject, per board.
+        var rejectedPerBoard: Int
+        var testDescription: String { self.fault?.rawValue ?? "no fault" }
+    }
+
+    static let faultCases: [FaultCase] = [
+        FaultCase(fault: nil, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .split, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .coalesce, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .garbage, seqs: Array(0..<10), rejectedPerBoard: 3),
+        FaultCase(fault: .longLine, seqs: Array(0..<10), rejectedPerBoard: 3),
+        FaultCase(fault: .nan, seqs: [0, 1, 3, 4, 6, 7, 9], rejectedPerBoard: 3),
+        FaultCase(fault: .abort, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .vanish, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .reboot, seqs: [0, 0, 0, 0, 1, 1, 1, 2, 2, 2], rejectedPerBoard: 0),
+        FaultCase(fault: .slow, seqs: Array(0..<10), rejectedPerBoard: 0),
+        FaultCase(fault: .nagle, seqs: Array(0..<10), rejectedPerBoard: 0),
+    ]
+
+    @Test("three boards against tcplab serve: exact readings in the log, exact rejects", arguments: faultCases)
+    func againstServe(_ testCase: FaultCase) throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("device-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: log) }
         let server = try ServeProcess(arguments: ["--log", log.path])
         defer { server.stop() }
 
-        let result = try TCPLabBinary.run(
-            ["device", "--port", "\(server.port)", "--devices", "3", "--readings", "10", "--interval", "0",
-             "--fault", "garbage", "--fault-every", "2", "--seed", "5"], timeout: 60)
+        var arguments = ["device", "--port", "\(server.port)", "--devices", "3", "--readings", "10", "--interval", "0",
+                         "--fault-every", "3", "--fault-pause", "0.001", "--seed", "5"]
+        if let fault = testCase.fault { arguments += ["--fault", fault.rawValue] }
+        let result = try TCPLabBinary.run(arguments, timeout: 60)
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("sent 30 readings from 3 boards"))
-        #expect(result.stdout.contains("garbage: 15 invalid lines sent"))
+        #expect(result.stdout.contains("sent \(3 * testCase.seqs.count) readings from 3 boards"))
         #expect(result.stdout.contains("seed        5"))
+        if testCase.rejectedPerBoard > 0 {
+            #expect(result.stdout.contains(": \(3 * testCase.rejectedPerBoard) invalid lines sent"))
+        }
 
+        // The boards are done when their last bytes are in this machine's kernel; stopping the
+        // server now would drop connections it has not accepted yet. Wait until it printed them all.
+        let expected = 3 * testCase.seqs.count
+        #expect(server.waitFor { stdout, _ in stdout.split(separator: "\n").filter { $0.contains(" sim-") && $0.contains(" seq ") && $0.contains("°C") }.count >= expected })
         let (stdout, stderr) = server.stop()
         let lines = try jsonLines(String(contentsOf: log, encoding: .utf8))
-        #expect(lines.count == 30)
+        #expect(lines.count == 3 * testCase.seqs.count)
         for board in 1...3 {
-            #expect(lines.filter { $0["device"] as? String == "sim-\(board)" }.compactMap { $0["seq"] as? Int }
-                == Array(0..<10))
+            let seqs = lines.filter { $0["device"] as? String == "sim-\(board)" }.compactMap { $0["seq"] as? Int }
+            #expect(seqs.sorted() == testCase.seqs, "sim-\(board)")
         }
-        #expect(stderr.split(separator: "\n").filter { $0.contains("✗ sim-") }.count == 15)
-        #expect(stdout.contains("rejected      15"))
+        let rejected = 3 * testCase.rejectedPerBoard
+        #expect(stderr.split(separator: "\n").filter { $0.contains("✗ sim-") }.count == rejected)
+        #expect(stdout.contains("rejected      \(rejected)"))
     }
+
 }
 
 extension DeviceCommandTests {
@@ -99,11 +132,15 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// `tcplab serve --port 0` in the background; learns its port from the "listening on" line.
-final class ServeProcess {
+/// `tcplab serve --port 0` in the background; learns its port from the "listening on" line and
+/// keeps reading its output, so a test can wait for what the server has printed.
+final class ServeProcess: @unchecked Sendable {
     let process = Process()
-    let port: Int
+    private(set) var port = 0
     private let out = Pipe(), err = Pipe()
+    private let lock = NSLock()
+    private var stdoutText = "", stderrText = ""
+    private let readers = DispatchGroup()
     private var stopped: (String, String)?
 
     init(arguments: [String]) throws {
@@ -112,18 +149,29 @@ final class ServeProcess {
         self.process.standardOutput = self.out
         self.process.standardError = self.err
         try self.process.run()
-        var banner = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !banner.contains("\n"), Date() < deadline, self.process.isRunning {
-            banner += String(decoding: self.out.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        guard let range = banner.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-              let port = Int(banner[range].split(separator: ":").last ?? "")
+        self.drain(self.out) { self.stdoutText += $0 }
+        self.drain(self.err) { self.stderrText += $0 }
+        guard self.waitFor({ stdout, _ in stdout.contains("\n") }),
+              let range = self.stdout.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+              let port = Int(self.stdout[range].split(separator: ":").last ?? "")
         else {
             self.process.terminate()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no listening line: \(banner)"])
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no listening line: \(self.stdout)"])
         }
         self.port = port
+    }
+
+    var stdout: String { self.lock.withLock { self.stdoutText } }
+
+    /// Waits (at most `timeout` seconds, checking every 10 ms) until the output so far satisfies `condition`.
+    @discardableResult
+    func waitFor(timeout: TimeInterval = 20, _ condition: (_ stdout: String, _ stderr: String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if self.lock.withLock({ condition(self.stdoutText, self.stderrText) }) { return true }
+            usleep(10_000)
+        }
+        return self.lock.withLock { condition(self.stdoutText, self.stderrText) }
     }
 
     /// SIGINT, as Ctrl-C: the server drains, flushes the log and prints its summary.
@@ -131,11 +179,23 @@ final class ServeProcess {
     func stop() -> (stdout: String, stderr: String) {
         if let stopped { return stopped }
         if self.process.isRunning { kill(self.process.processIdentifier, SIGINT) }
-        let stdout = String(decoding: self.out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: self.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         self.process.waitUntilExit()
-        self.stopped = (stdout, stderr)
-        return (stdout, stderr)
+        self.readers.wait()
+        let result = self.lock.withLock { (self.stdoutText, self.stderrText) }
+        self.stopped = result
+        return result
+    }
+
+    private func drain(_ pipe: Pipe, into append: @escaping (String) -> Void) {
+        self.readers.enter()
+        Thread.detachNewThread {
+            while true {
+                let data = pipe.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                self.lock.withLock { append(String(decoding: data, as: UTF8.self)) }
+            }
+            self.readers.leave()
+        }
     }
 }
 
