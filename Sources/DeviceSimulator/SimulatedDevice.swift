@@ -95,7 +95,8 @@ private struct DeviceRun {
             return
         }
 
-        var nextDue = self.clock.now + self.randomOffset(upTo: configuration.jitter)
+        let schedule = ReadingSchedule(interval: configuration.interval, jitter: configuration.jitter)
+        var nextDue = self.clock.now + schedule.firstDelay(using: &self.random)
         while !self.isDone && !Task.isCancelled {
             if self.connection == nil {
                 guard await self.connect(to: address, device: device) else { break }
@@ -108,7 +109,7 @@ private struct DeviceRun {
                 continue
             }
             let reading = self.takeReading()
-            nextDue = self.nextDue(after: nextDue)
+            nextDue = schedule.next(after: nextDue, now: self.clock.now, using: &self.random)
             let plan = self.injector.plan(for: reading, ordinal: self.taken, isLast: self.isDone)
             guard await self.send(plan.writes, over: connection, device: device) else { continue }
             await self.apply(plan.after, to: connection, device: device)
@@ -278,21 +279,6 @@ private struct DeviceRun {
             await Task.yield()
         }
         return !Task.isCancelled
-    }
-
-    /// Fixed rate, like the firmware's scheduler; a device that fell behind starts afresh from now.
-    private mutating func nextDue(after due: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        let interval = self.configuration.interval
-        guard interval > .zero else { return self.clock.now }
-        var next = due + interval
-        let jitter = self.configuration.jitter
-        if jitter > .zero { next += jitter * (2 * self.random.uniform(0..<1) - 1) }
-        let now = self.clock.now
-        return next < now ? now : next
-    }
-
-    private mutating func randomOffset(upTo limit: Duration) -> Duration {
-        limit > .zero ? limit * self.random.uniform(0..<1) : .zero
     }
 
     private static func describe(_ error: Error) -> String {

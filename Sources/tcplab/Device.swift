@@ -2,7 +2,6 @@ import ArgumentParser
 import DeviceSimulator
 import Dispatch
 import Foundation
-import Logging
 import NIOConcurrencyHelpers
 import SensorProtocol
 

@@ -60,3 +60,43 @@ struct ModelTests {
         #expect(Set(boards.map(\.seed)).count == 3 && boards[0].seed == 5)
     }
 }
+
+@Suite("Reading schedule")
+struct ReadingScheduleTests {
+    let start = ContinuousClock.now
+
+    @Test("fixed rate without jitter; as fast as possible with interval 0")
+    func fixedRate() {
+        var random = XorShift32(seed: 1)
+        let schedule = ReadingSchedule(interval: .seconds(5))
+        #expect(schedule.next(after: self.start, now: self.start, using: &random) == self.start + .seconds(5))
+        #expect(schedule.firstDelay(using: &random) == .zero)
+        let fast = ReadingSchedule(interval: .zero, jitter: .seconds(1))
+        #expect(fast.next(after: self.start, now: self.start + .milliseconds(3), using: &random) == self.start + .milliseconds(3))
+    }
+
+    @Test("jitter moves each step by at most its amount, both ways, and the same seed moves it alike")
+    func jitter() {
+        let schedule = ReadingSchedule(interval: .seconds(5), jitter: .seconds(1))
+        var random = XorShift32(seed: 3)
+        var again = XorShift32(seed: 3)
+        var steps: [Duration] = []
+        for _ in 0..<500 {
+            let next = schedule.next(after: self.start, now: self.start, using: &random)
+            #expect(next == schedule.next(after: self.start, now: self.start, using: &again))
+            steps.append(next - self.start)
+        }
+        #expect(steps.allSatisfy { $0 >= .seconds(4) && $0 <= .seconds(6) })
+        #expect(steps.contains { $0 < .milliseconds(4500) } && steps.contains { $0 > .milliseconds(5500) })
+        let first = (0..<100).map { _ in schedule.firstDelay(using: &random) }
+        #expect(first.allSatisfy { $0 >= .zero && $0 <= .seconds(1) } && Set(first).count > 1)
+    }
+
+    @Test("a board that fell behind starts afresh from now, with no burst to catch up")
+    func fallingBehind() {
+        var random = XorShift32(seed: 1)
+        let schedule = ReadingSchedule(interval: .seconds(5))
+        let late = self.start + .seconds(60)
+        #expect(schedule.next(after: self.start, now: late, using: &random) == late)
+    }
+}
