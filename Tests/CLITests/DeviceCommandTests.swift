@@ -232,3 +232,38 @@ struct DeviceInterruptTests {
         #expect(serverOut.contains("restarts      0"))
     }
 }
+
+@Suite("tcplab device --fault vanish, with and without CAP_NET_ADMIN")
+struct DeviceVanishTests {
+    static let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+
+    static func vanish(asNobody: Bool) throws -> TCPLabBinary.Result {
+        let server = try ServeProcess(arguments: ["--quiet"])
+        defer { server.stop() }
+        let device = ["device", "--port", "\(server.port)", "--readings", "4", "--interval", "0", "--fault", "vanish",
+                      "--fault-every", "2", "--verbose", "--seed", "1"]
+        if asNobody {
+            return try runProcess(Self.setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                 TCPLabBinary.url.path] + device)
+        }
+        return try TCPLabBinary.run(device)
+    }
+
+    @Test("as root: the socket is dropped with TCP_REPAIR, no packet at all",
+          .enabled(if: isRoot, "needs CAP_NET_ADMIN for TCP_REPAIR (run `sudo make test`)"))
+    func repair() throws {
+        let result = try Self.vanish(asNobody: false)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("dropped the connection silently (TCP_REPAIR) after reading seq 1"))
+    }
+
+    @Test("without the capability: the connection is kept open and silent instead",
+          .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs root and setpriv to run the board as nobody"))
+    func parked() throws {
+        let result = try Self.vanish(asNobody: true)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("went silent on the connection (kept open, no FIN, no RST) after reading seq 1"))
+        #expect(result.stdout.contains("sent 4 readings"))
+    }
+}
