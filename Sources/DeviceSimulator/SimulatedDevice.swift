@@ -9,9 +9,10 @@ import SensorProtocol
 /// gap at the server is a reading written into a dying connection (as in the firmware).
 public struct SimulatedDevice: Sendable {
     public let configuration: DeviceConfiguration
-    private let group: EventLoopGroup
-    private let logger: Logger
-    private let progress: DeviceProgress
+    // fileprivate: the run below uses them.
+    fileprivate let group: EventLoopGroup
+    fileprivate let logger: Logger
+    fileprivate let progress: DeviceProgress
     private let events: @Sendable (DeviceEvent) -> Void
 
     /// The sketch waits for the DHT11 to settle (2 s) before its first reading.
@@ -41,9 +42,6 @@ public struct SimulatedDevice: Sendable {
     }
 
     fileprivate func emit(_ event: DeviceEvent) { self.events(event) }
-    fileprivate var progressCounters: DeviceProgress { self.progress }
-    fileprivate var eventLoopGroup: EventLoopGroup { self.group }
-    fileprivate var log: Logger { self.logger }
 }
 
 /// The state of one run; a struct so the loop reads top to bottom like the sketch's `loop()`.
@@ -123,12 +121,12 @@ private struct DeviceRun {
             } else {
                 let lost = heldBack.reduce(0) { $0 + $1.readings }
                 self.report.failed += lost
-                device.progressCounters.update { $0.failed += lost }
+                device.progress.update { $0.failed += lost }
             }
         }
         if let connection = self.connection {
             await connection.close()
-            device.progressCounters.update { $0.connected -= 1 }
+            device.progress.update { $0.connected -= 1 }
         }
         for connection in self.parked { await connection.close() }
     }
@@ -141,18 +139,18 @@ private struct DeviceRun {
         do {
             let connection = try await DeviceConnection.open(
                 to: address, host: configuration.host, port: configuration.port, noDelay: configuration.noDelay,
-                timeout: configuration.connectTimeout, group: device.eventLoopGroup)
+                timeout: configuration.connectTimeout, group: device.group)
             self.failuresInARow = 0
             self.report.connections += 1
             let isReconnect = self.report.connections > 1
             if isReconnect { self.report.reconnects += 1 }
-            device.progressCounters.update {
+            device.progress.update {
                 $0.connected += 1
                 if isReconnect { $0.reconnects += 1 }
             }
             self.connection = connection
             device.emit(.connected(device: self.name, connection: self.report.connections, local: connection.localAddress))
-            device.log.debug("connected", metadata: ["connection.local": "\(connection.localAddress)"])
+            device.logger.debug("connected", metadata: ["connection.local": "\(connection.localAddress)"])
             do {
                 try await connection.write(Array((SensorLineFormatter.hello(name: self.name) + "\r\n").utf8))
             } catch {
@@ -163,7 +161,7 @@ private struct DeviceRun {
         } catch let failure {
             self.failuresInARow += 1
             self.report.connectFailures += 1
-            device.progressCounters.update { $0.connectFailures += 1 }
+            device.progress.update { $0.connectFailures += 1 }
             let backoff = configuration.reconnect
             guard !failure.isPermanent, backoff.allowsAttempt(afterFailures: self.failuresInARow), !Task.isCancelled
             else {
@@ -183,7 +181,7 @@ private struct DeviceRun {
     private mutating func dropConnection(device: SimulatedDevice) async {
         await self.connection?.close()
         self.connection = nil
-        device.progressCounters.update { $0.connected -= 1 }
+        device.progress.update { $0.connected -= 1 }
     }
 
     // MARK: - Readings
@@ -218,14 +216,14 @@ private struct DeviceRun {
             } catch {
                 let lost = writes[index...].reduce(0) { $0 + $1.readings + $1.faultLines }
                 self.report.failed += lost
-                device.progressCounters.update { $0.failed += lost }
+                device.progress.update { $0.failed += lost }
                 device.emit(.connectionLost(device: self.name, readingsLost: lost, reason: Self.describe(error)))
                 await self.dropConnection(device: device)
                 return false
             }
             self.report.sent += write.readings
             self.report.faultLines += write.faultLines
-            device.progressCounters.update {
+            device.progress.update {
                 $0.sent += write.readings
                 $0.faultLines += write.faultLines
             }
@@ -265,7 +263,7 @@ private struct DeviceRun {
             self.bootedAt = self.clock.now
         }
         self.connection = nil
-        device.progressCounters.update { $0.connected -= 1 }
+        device.progress.update { $0.connected -= 1 }
         device.emit(.faultApplied(device: self.name, action: action, detail: detail))
     }
 
