@@ -34,6 +34,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "DeviceSimulator",
+            dependencies: [
+                "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .target(
             name: "Labs",
@@ -46,7 +56,7 @@ let package = Package(
             name: "tcplab",
             dependencies: [
                 "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
-                "SensorProtocol", "SensorServer",
+                "SensorProtocol", "SensorServer", "DeviceSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -70,7 +80,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["tcplab"]),
+        .testTarget(
+            name: "DeviceSimulatorTests",
+            dependencies: [
+                "DeviceSimulator", "SensorServer", "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["tcplab", "DeviceSimulator"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,343 @@
+import ArgumentParser
+import DeviceSimulator
+import Dispatch
+import Foundation
+import NIOConcurrencyHelpers
+import SensorProtocol
+
+extension DeviceFault: ExpressibleByArgument {}
+
+extension TCPLab {
+    /// `tcplab device`: simulated boards. The behaviour is in the DeviceSimulator library; this
+    /// file turns options into a configuration, shows progress, handles Ctrl-C and sets the exit code.
+    struct Device: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "device",
+            abstract: "Simulate ESP8266 + DHT11 boards that send readings to the sensor server.",
+            discussion: """
+                Each simulated board behaves like the sketch in firmware/: it connects,
+                sends HELLO <name>, then one reading per interval in the original format
+
+                    <seq>,<millis>,<temperature-C>,<humidity-%>\\r\\n
+                    e.g. 12,1234567,28.3,65.2
+
+                seq counts readings from 0 and millis is the board's uptime. Readings drift
+                slowly with a little noise, at the DHT11's resolution (0.1 °C, 1 %RH); the
+                same --seed gives the same values. TCP_NODELAY is on, as the firmware's
+                setNoDelay(true). A board reads its sensor only while connected; when the
+                connection is lost it reconnects with exponential backoff and jitter, and a
+                reading whose write failed is counted as failed, never resent.
+
+                FAULTS
+                --fault KIND makes every board misbehave in one way, for the labs:
+
+                \(Self.faultList)
+
+                --fault-every N sets how often the periodic faults (garbage, long-line, nan,
+                abort, vanish, reboot) strike and how many readings coalesce puts in one
+                write; --fault-pause sets the pause inside a reading for split and slow.
+                vanish needs root (CAP_NET_ADMIN) to drop the socket without a trace
+                (TCP_REPAIR); without it the old connection is kept open and silent until
+                the run ends. docs/device.md says what each fault looks like in a capture.
+
+                OUTPUT
+                Standard error: a progress line (redrawn on a terminal, else at most once
+                a second), and connection problems as they happen (--verbose: every
+                connect and every fault). Standard output: a summary at the end with
+                readings sent and failed, reconnects and the seed.
+
+                EXIT STATUS
+                0 when every reading was written; 1 when a reading could not be written or
+                a board gave up connecting (after --retries attempts in a row, or at once
+                with --no-retry); 130 after a second Ctrl-C. One Ctrl-C stops the boards
+                cleanly (FIN) and prints the summary.
+
+                EXAMPLES
+                    tcplab device                  # one board, every 5 s, until Ctrl-C
+                    tcplab device --readings 20 --interval 1
+                    tcplab device --devices 50 --readings 100 --interval 0.2 --jitter 0.1
+                    tcplab device --fault split --readings 5 --interval 1
+                    tcplab device --fault garbage --readings 30 --interval 0 --seed 7
+                """
+        )
+
+        static var faultList: String {
+            DeviceFault.allCases.map { fault in
+                let name = fault.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                return Self.wrap("\(name) \(fault.lesson)", width: 78, indent: 11)
+            }.joined(separator: "\n")
+        }
+
+        /// Wraps a paragraph, indenting continuation lines so the names stand out.
+        static func wrap(_ text: String, width: Int, indent: Int) -> String {
+            var lines: [String] = []
+            var line = ""
+            for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+                if !line.isEmpty && line.count + 1 + word.count > width {
+                    lines.append(line)
+                    line = String(repeating: " ", count: indent) + word
+                } else {
+                    line += line.isEmpty ? String(word) : " " + word
+                }
+            }
+            lines.append(line)
+            return lines.joined(separator: "\n")
+        }
+
+        @Option(help: "The server's address.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The server's TCP port.")
+        var port = 5050
+
+        @Option(help: ArgumentHelp("Boards to simulate at once.", valueName: "count"))
+        var devices = 1
+
+        @Option(help: ArgumentHelp("Readings per board (0: until Ctrl-C).", valueName: "count"))
+        var readings = 0
+
+        @Option(help: ArgumentHelp("Seconds between readings (0: as fast as possible; the real DHT11 allows one per 2 s).", valueName: "seconds"))
+        var interval: Double = 5
+
+        @Option(help: ArgumentHelp("Move each wait by up to this many seconds either way, so boards drift apart.", valueName: "seconds"))
+        var jitter: Double = 0
+
+        @Option(name: .customLong("name"), help: ArgumentHelp("Boards are named PREFIX-1 … PREFIX-N in their HELLO.", valueName: "prefix"))
+        var namePrefix = "sim"
+
+        @Option(help: ArgumentHelp("Seed for readings, jitter and backoff (default: random; the summary shows it).", valueName: "number"))
+        var seed: UInt32?
+
+        @Option(help: ArgumentHelp("Misbehave on purpose, for a lab (see FAULTS above).", valueName: "kind"))
+        var fault: DeviceFault?
+
+        @Option(name: .customLong("fault-every"), help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
+        var faultEvery = 5
+
+        @Option(name: .customLong("fault-pause"), help: ArgumentHelp("Pause inside a reading for split (default 0.2) and slow (default 0.02, between bytes).", valueName: "seconds"))
+        var faultPause: Double?
+
+        @Option(help: ArgumentHelp("Connect attempts that may fail in a row before a board gives up.", valueName: "count"))
+        var retries = 6
+
+        @Flag(name: .customLong("no-retry"), help: "Give up at the first failed connect (same as --retries 1).")
+        var noRetry = false
+
+        @Flag(help: "No progress line and no connection messages; only the summary and errors.")
+        var quiet = false
+
+        @Flag(help: "Report every connect and every fault applied, for every board.")
+        var verbose = false
+
+        func validate() throws {
+            guard (1...65535).contains(self.port) else { throw ValidationError("--port must be 1…65535, got \(self.port)") }
+            guard self.devices >= 1 else { throw ValidationError("--devices must be at least 1, got \(self.devices)") }
+            guard self.readings >= 0 else { throw ValidationError("--readings must be 0 (until Ctrl-C) or more, got \(self.readings)") }
+            guard self.interval >= 0, self.interval.isFinite else { throw ValidationError("--interval must be 0 or more seconds") }
+            guard self.jitter >= 0, self.jitter.isFinite else { throw ValidationError("--jitter must be 0 or more seconds") }
+            guard self.faultEvery >= 1 else { throw ValidationError("--fault-every must be at least 1, got \(self.faultEvery)") }
+            if let pause = self.faultPause, !(pause >= 0 && pause.isFinite) {
+                throw ValidationError("--fault-pause must be 0 or more seconds")
+            }
+            guard self.retries >= 1 else { throw ValidationError("--retries must be at least 1, got \(self.retries)") }
+            if self.fault == .reboot && self.faultEvery < 2 {
+                throw ValidationError("--fault reboot needs --fault-every 2 or more: seq must climb before it restarts")
+            }
+            let longestName = "\(self.namePrefix)-\(self.devices)"
+            guard case .hello = try? SensorLineParser.parse(SensorLineFormatter.hello(name: longestName)) else {
+                throw ValidationError(
+                    "--name \(self.namePrefix): names like \(longestName) must be 1–\(SensorLineParser.maximumDeviceNameLength) characters of A–Z a–z 0–9 _ . -")
+            }
+        }
+
+        func run() async throws {
+            let seed = self.seed ?? UInt32.random(in: 1...UInt32.max)
+            var configuration = DeviceConfiguration()
+            configuration.host = self.host
+            configuration.port = self.port
+            configuration.readings = self.readings == 0 ? nil : self.readings
+            configuration.interval = .seconds(self.interval)
+            configuration.jitter = .seconds(self.jitter)
+            configuration.fault = self.fault
+            configuration.faultEvery = self.faultEvery
+            configuration.faultPause = self.faultPause.map { .seconds($0) }
+            configuration.seed = seed
+            configuration.reconnect.maxAttempts = self.noRetry ? 1 : self.retries
+
+            let progress = DeviceProgress()
+            let terminal = DeviceTerminal(
+                showProgress: !self.quiet, isTTY: isatty(STDERR_FILENO) == 1, devices: self.devices,
+                verbose: self.verbose, quiet: self.quiet)
+            let started = ContinuousClock.now
+            let fleet = Task {
+                await DeviceFleet.run(
+                    configuration, count: self.devices, prefix: self.namePrefix, progress: progress,
+                    events: { terminal.show($0) })
+            }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: terminal.isTTY ? .milliseconds(200) : .seconds(1))
+                    guard !Task.isCancelled else { break }
+                    terminal.progress(progress.snapshot)
+                }
+            }
+            let interrupts = DeviceInterrupts {
+                terminal.note("stopping: finishing the readings under way (Ctrl-C again to quit at once)")
+                fleet.cancel()
+            }
+            let report = await fleet.value
+            ticker.cancel()
+            interrupts.stop()
+            terminal.clearProgress()
+
+            for line in self.summary(report, seed: seed, elapsed: ContinuousClock.now - started) { print(line) }
+            fflush(stdout)
+            let errors = report.errors.sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }
+            if let (device, error) = errors.first {
+                let others = errors.count > 1 ? " (and \(errors.count - 1) more board\(errors.count == 2 ? "" : "s"))" : ""
+                StandardError.print("tcplab device: error: \(device): \(error)\(others)")
+            }
+            if !report.isComplete { throw ExitCode.failure }
+        }
+
+        private func summary(_ report: DeviceReport, seed: UInt32, elapsed: Duration) -> [String] {
+            let boards = self.devices == 1 ? "1 board" : "\(self.devices) boards"
+            var lines = ["sent \(report.sent) reading\(report.sent == 1 ? "" : "s") from \(boards) to \(self.host):\(self.port) in \(elapsed.secondsText)"]
+            lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (written into a broken connection: gaps in seq at the server)" : "")")
+            lines.append("  reconnects  \(report.reconnects) (\(report.connections) connection\(report.connections == 1 ? "" : "s"), \(report.connectFailures) failed connect\(report.connectFailures == 1 ? "" : "s"))")
+            if let fault = self.fault {
+                lines.append("  fault       \(fault.rawValue)\(report.faultLines > 0 ? ": \(report.faultLines) invalid line\(report.faultLines == 1 ? "" : "s") sent" : "")")
+            }
+            lines.append("  seed        \(seed) (repeat the readings with --seed \(seed))")
+            return lines
+        }
+    }
+}
+
+/// Everything `device` writes to standard error: one lock keeps lines whole across boards.
+private final class DeviceTerminal: Sendable {
+    let isTTY: Bool
+    private let showProgress: Bool
+    private let devices: Int
+    private let verbose: Bool
+    private let quiet: Bool
+    private struct State {
+        /// Boards whose messages are shown; beyond a few, only the progress line speaks for them.
+        var shown: Set<String> = []
+        var suppressed = false
+        /// A progress line is on the terminal without a newline (it must be erased first).
+        var progressShown = false
+        var last: DeviceProgress.Snapshot?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    static let boardsReported = 5
+
+    init(showProgress: Bool, isTTY: Bool, devices: Int, verbose: Bool, quiet: Bool) {
+        self.showProgress = showProgress
+        self.isTTY = isTTY
+        self.devices = devices
+        self.verbose = verbose
+        self.quiet = quiet
+    }
+
+    func show(_ event: DeviceEvent) {
+        let text: String?
+        let device: String
+        switch event {
+        case .connected(let name, let connection, let local):
+            device = name
+            text = self.verbose ? "\(name): connected from \(local) (connection \(connection))" : nil
+        case .connectFailed(let name, let error, let failures, let retryIn):
+            device = name
+            if let retryIn {
+                text = "\(name): \(failures == 1 ? error.description : error.summary); retrying in \(retryIn.secondsText) (failure \(failures) in a row)"
+            } else {
+                text = nil  // the final error is printed once, after the summary
+            }
+        case .connectionLost(let name, let lost, let reason):
+            device = name
+            text = "\(name): connection lost (\(reason))\(lost > 0 ? ": \(lost) line\(lost == 1 ? "" : "s") not written" : ""); reconnecting"
+        case .faultApplied(let name, _, let detail):
+            device = name
+            text = self.verbose ? "\(name): \(detail)" : nil
+        }
+        guard let text, !self.quiet else { return }
+        let show: Bool = self.state.withLockedValue { state in
+            if self.verbose || state.shown.contains(device) { return true }
+            if state.shown.count < Self.boardsReported {
+                state.shown.insert(device)
+                return true
+            }
+            if !state.suppressed {
+                state.suppressed = true
+                self.writeLine("(messages from further boards left out; --verbose shows them)", state: &state)
+            }
+            return false
+        }
+        if show { self.note(text) }
+    }
+
+    func note(_ text: String) {
+        self.state.withLockedValue { self.writeLine(text, state: &$0) }
+    }
+
+    func progress(_ snapshot: DeviceProgress.Snapshot) {
+        guard self.showProgress else { return }
+        self.state.withLockedValue { state in
+            guard state.last != snapshot else { return }
+            state.last = snapshot
+            var line = "sent \(snapshot.sent) · failed \(snapshot.failed) · connected \(snapshot.connected)/\(self.devices)"
+                + " · reconnects \(snapshot.reconnects)"
+            if snapshot.connectFailures > 0 { line += " · failed connects \(snapshot.connectFailures)" }
+            if snapshot.faultLines > 0 { line += " · fault lines \(snapshot.faultLines)" }
+            if self.isTTY {
+                fputs("\r\u{1B}[K" + line, stderr)
+                state.progressShown = true
+            } else {
+                fputs(line + "\n", stderr)
+            }
+            fflush(stderr)
+        }
+    }
+
+    func clearProgress() {
+        self.state.withLockedValue { state in
+            if state.progressShown { fputs("\r\u{1B}[K", stderr) }
+            state.progressShown = false
+        }
+    }
+
+    private func writeLine(_ text: String, state: inout State) {
+        if state.progressShown { fputs("\r\u{1B}[K", stderr) }
+        state.progressShown = false
+        state.last = nil  // redraw the progress line after the message
+        fputs("tcplab device: " + text + "\n", stderr)
+    }
+}
+
+/// Ctrl-C (or SIGTERM) once: stop cleanly; twice: exit 130 at once.
+private final class DeviceInterrupts: @unchecked Sendable {  // sources: set once, DispatchSource is thread-safe
+    private let sources: [DispatchSourceSignal]
+
+    init(onFirst: @escaping @Sendable () -> Void) {
+        let count = NIOLockedValueBox(0)
+        self.sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let seen = count.withLockedValue { value -> Int in
+                    value += 1
+                    return value
+                }
+                if seen == 1 { onFirst() } else { Foundation.exit(130) }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in self.sources { source.cancel() }
+    }
+}
