@@ -30,7 +30,7 @@ test-firmware:
 	@if [ -f firmware/Makefile ]; then $(MAKE) -C firmware test; fi
 
 demo: build
-	@$(BIN_DEBUG) read labs/captures/handshake.pcap
+	@$(BIN_DEBUG) demo
 
 bench: deps
 	@scripts/ensure-deps.sh tshark:tshark tcpdump:tcpdump hyperfine:hyperfine

@@ -11,6 +11,6 @@ struct TCPLab: AsyncParsableCommand {
             `12,1234567,28.3,65.2` over TCP to port 5050. tcplab serves them, captures them,
             and explains what TCP did on the way.
             """,
-        subcommands: [Capture.self, Read.self, Serve.self, Device.self, Ladder.self, LabCommand.self]
+        subcommands: [Capture.self, Read.self, Serve.self, Device.self, Ladder.self, LabCommand.self, Demo.self]
     )
 }

@@ -115,6 +115,23 @@ extension DeviceCommandTests {
     }
 }
 
+extension DeviceCommandTests {
+    @Test("the server works without root: every reading of a board arrives at a server run as nobody",
+          .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs root to start the server as the unprivileged user 'nobody'"))
+    func serverWithoutRoot() throws {
+        let server = try ServeProcess(arguments: [], asNobody: true)
+        defer { server.stop() }
+        let result = try TCPLabBinary.run(
+            ["device", "--port", "\(server.port)", "--readings", "3", "--interval", "0", "--name", "plain"], timeout: 60)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(server.waitFor { stdout, _ in stdout.contains("disconnected") })
+        let (stdout, _) = server.stop()
+        for seq in 0..<3 { #expect(stdout.contains("seq      \(seq) "), "reading \(seq): \(stdout)") }
+        #expect(!stdout.contains("running as root"))
+    }
+}
+
 /// A port nothing listens on (bound, then released).
 func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -143,9 +160,16 @@ final class ServeProcess: @unchecked Sendable {
     private let readers = DispatchGroup()
     private var stopped: (String, String)?
 
-    init(arguments: [String]) throws {
-        self.process.executableURL = TCPLabBinary.url
-        self.process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--color", "never"] + arguments
+    /// `asNobody` runs the server as the unprivileged user (setpriv execs, so SIGINT reaches it).
+    init(arguments: [String], asNobody: Bool = false) throws {
+        let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--color", "never"] + arguments
+        if asNobody {
+            self.process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            self.process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", TCPLabBinary.url.path] + serve
+        } else {
+            self.process.executableURL = TCPLabBinary.url
+            self.process.arguments = serve
+        }
         self.process.standardOutput = self.out
         self.process.standardError = self.err
         try self.process.run()

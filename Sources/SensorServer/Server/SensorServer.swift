@@ -95,7 +95,9 @@ public final class SensorServer: Sendable {
                         SensorLineHandler(sinks: sinks, devices: devices, counters: loopCounters, logger: logger))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // tcpOption, not socketOption: at SOL_SOCKET level option 1 is SO_DEBUG, which needs
+            // CAP_NET_ADMIN, so every connection failed for a server not run as root.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
         if configuration.keepAlive {
             bootstrap = bootstrap.childChannelOption(.socketOption(.so_keepalive), value: 1)
             #if os(Linux)

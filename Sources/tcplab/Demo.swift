@@ -1,0 +1,174 @@
+import ArgumentParser
+import DeviceSimulator
+import Foundation
+import LabReport
+import Labs
+import Logging
+import PacketCapture
+import SensorServer
+import TCPAnalysis
+
+extension TCPLab {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A one-command walk-through: server, live capture, one simulated board, ladder.",
+            discussion: """
+                Starts the sensor server on 127.0.0.1:5050 (or a free port, said), captures the
+                loopback interface with the filter 'tcp port PORT', and runs one simulated board
+                that connects, says HELLO, sends a few readings and leaves. Then it prints, in
+                order: every packet annotated (as `tcplab read`), the server's lines (as
+                `tcplab serve`), and the ladder diagram of the connection (as `tcplab ladder`);
+                it writes demo.pcap and demo.html (the ladder; click a packet for its details).
+
+                Capturing needs root or the capture capabilities. Without them the demo still
+                runs the server and the board, says how to get the rights, and walks through a
+                committed capture of real traffic (labs/captures/handshake.pcap) instead.
+                Run with sudo, it opens the capture, then drops to the invoking user before
+                anything else happens (the files it writes are yours).
+                """)
+
+        @Option(help: "The server's port (taken: a free one is used, and said).")
+        var port = 5050
+
+        @Option(help: "How many readings the simulated board sends.")
+        var readings = 5
+
+        @Option(help: "Folder for demo.pcap and demo.html.")
+        var output = "."
+
+        @Option(help: "Colour: auto (only on a terminal), always, never.")
+        var color: ColorChoice = .auto
+
+        func validate() throws {
+            guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, not \(port).") }
+            guard (1...100).contains(readings) else { throw ValidationError("--readings must be 1–100.") }
+        }
+
+        func run() async throws {
+            // `print` and the raw writes of `read` and `ladder` share stdout: keep their order.
+            setvbuf(stdout, nil, _IOLBF, 0)
+            let palette = Palette(enabled: color.enabled)
+            let pcapPath = URL(fileURLWithPath: output).appendingPathComponent("demo.pcap").path
+            let htmlPath = URL(fileURLWithPath: output).appendingPathComponent("demo.html").path
+
+            // 1. The server, in this process.
+            let serverLines = DemoServerLines()
+            let server = try await startServer(sink: serverLines)
+            say(palette, "Sensor server listening on 127.0.0.1:\(server.port)"
+                + (server.port == port ? "" : " (port \(port) is taken, so a free port was used)"))
+
+            // 2. The capture, when permitted; then give up root before anything else.
+            var capture: DemoCapture?
+            do {
+                capture = try DemoCapture(port: server.port, writingTo: pcapPath)
+                say(palette, "Capturing on lo with filter 'tcp port \(server.port)', writing \(pcapPath)")
+            } catch let error as CaptureError {
+                say(palette, "No live capture: \(error)")
+                say(palette, "The demo goes on without it and walks through a committed capture of real traffic.")
+            }
+            capture?.start()
+
+            // 3. One simulated board: HELLO, a few readings, then it leaves.
+            var board = DeviceConfiguration()
+            board.host = "127.0.0.1"
+            board.port = server.port
+            board.name = "demo-board"
+            board.readings = readings
+            board.interval = .milliseconds(200)
+            say(palette, "A simulated board connects and sends \(readings) readings…")
+            var logger = Logger(label: "tcplab.demo")
+            logger.logLevel = .error
+            let report = await SimulatedDevice(configuration: board, logger: logger).run()
+            try await Task.sleep(for: .milliseconds(300))   // the last ACK of the closing
+            let captured = capture?.stop() ?? 0
+            let summary = await server.shutdown()
+
+            // 4. What happened, in order: packets, the server's lines, the ladder.
+            let walkThrough = capture == nil ? LabFiles.committedCapture() : pcapPath
+            guard let walkThrough else {
+                StandardError.print("tcplab: labs/captures/handshake.pcap not found next to this folder or the binary.")
+                throw ExitCode.failure
+            }
+            heading(palette, "1. The packets" + (capture == nil ? " of a committed capture (\(walkThrough))" : ", as `tcplab read \(pcapPath)` shows them"))
+            try TCPLab.Read.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
+            heading(palette, "2. The server's lines, as `tcplab serve` prints them")
+            for line in serverLines.lines + EventTextFormatter(color: palette.enabled).format(summary).map(\.text) {
+                print(line)
+            }
+            heading(palette, "3. The ladder, as `tcplab ladder` draws it")
+            try TCPLab.Ladder.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
+            try TCPLab.Ladder.parse([walkThrough, "--html", htmlPath]).run()
+
+            print("")
+            if capture != nil { say(palette, "Wrote \(pcapPath) (\(captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
+            say(palette, "Wrote \(htmlPath): the ladder in a browser; click an arrow for the packet's details.")
+            say(palette, "The board sent \(report.sent) readings. Next: `tcplab lab show 1`.")
+        }
+
+        private func startServer(sink: DemoServerLines) async throws -> SensorServer {
+            var configuration = SensorServerConfiguration()
+            configuration.host = "127.0.0.1"
+            var logger = Logger(label: "tcplab.demo.serve")
+            logger.logLevel = .error
+            for candidate in [port, 0] {
+                configuration.port = candidate
+                do {
+                    return try await SensorServer.start(configuration: configuration, sinks: [sink], logger: logger)
+                } catch SensorServerError.portInUse {
+                    continue
+                }
+            }
+            throw ValidationError("could not start the server")
+        }
+
+        private func say(_ palette: Palette, _ text: String) { print(palette.dim("▸ ") + text) }
+
+        private func heading(_ palette: Palette, _ text: String) { print("\n" + palette.bold(text) + "\n") }
+    }
+}
+
+/// The server's lines, kept in order to be printed after the packets.
+final class DemoServerLines: SensorEventSink, @unchecked Sendable {
+    private let formatter = EventTextFormatter(color: false)
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    func receive(_ event: SensorEvent) {
+        guard let line = formatter.format(event) else { return }
+        lock.withLock { collected.append(line.text) }
+    }
+
+    var lines: [String] { lock.withLock { collected } }
+}
+
+/// A live capture of the demo's port on loopback, on a thread of its own, into a pcap file.
+final class DemoCapture: @unchecked Sendable {
+    private let source: PacketSource
+    private let writer: PacketWriter
+    private let done = DispatchSemaphore(value: 0)
+    private var packets = 0
+
+    init(port: Int, writingTo path: String) throws {
+        source = try PacketSource.open(interface: "lo")
+        try source.setFilter("tcp port \(port)")
+        writer = try source.makeWriter(path: path)
+    }
+
+    func start() {
+        Thread { [self] in
+            while (try? source.next { record in
+                writer.write(record)
+                packets += 1
+            }) ?? .end != .end {}
+            writer.flush()
+            done.signal()
+        }.start()
+    }
+
+    /// Stops the capture and returns how many packets it wrote.
+    func stop() -> Int {
+        source.breakLoop()
+        done.wait()
+        return packets
+    }
+}
