@@ -6,26 +6,37 @@ import WireFormat
 public enum Annotations {
     public static func lines(for analyzed: AnalyzedPacket) -> [String] {
         var lines: [String] = []
+        collect(analyzed, into: &lines)
+        return lines
+    }
+
+    /// The lines joined by spaces, built in one string: JSON's `note`, on the hot path.
+    public static func note(for analyzed: AnalyzedPacket) -> String {
+        var note = JoinedLines()
+        collect(analyzed, into: &note)
+        return note.text
+    }
+
+    private static func collect(_ analyzed: AnalyzedPacket, into lines: inout some LineCollector) {
         if let segment = analyzed.segment, let tcp = analyzed.packet.tcp {
             explain(segment, tcp, payloadLength: analyzed.packet.payloadLength,
                     captured: analyzed.packet.capturedPayloadLength, into: &lines)
         } else if let summary = NonTCPSummary.text(analyzed.packet) {
             lines.append(summary)
         }
-        lines += analyzed.notes
+        for note in analyzed.notes { lines.append(note) }
         if analyzed.packet.isIPFragment {
             lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")
         }
         if let error = analyzed.packet.error {
             lines.append("Decoding stopped here: \(error).")
         }
-        return lines
     }
 
     private static func side(_ fromClient: Bool) -> String { fromClient ? "client" : "server" }
 
     private static func explain(_ segment: Segment, _ tcp: TCPHeader, payloadLength: Int, captured: Int,
-                                into lines: inout [String]) {
+                                into lines: inout some LineCollector) {
         let conversation = segment.conversation
         let sender = side(segment.fromClient), receiver = side(!segment.fromClient)
         let flags = tcp.flags
@@ -176,5 +187,24 @@ enum Milliseconds {
         if seconds >= 1 { return fixed(seconds, decimals: 3) + " s" }
         let milliseconds = seconds * 1000
         return fixed(milliseconds, decimals: milliseconds < 10 ? 3 : 1) + " ms"
+    }
+}
+
+/// Where annotation lines go: an array (text output, one indented line each) or one string.
+protocol LineCollector {
+    mutating func append(_ line: String)
+}
+
+extension Array: LineCollector where Element == String {}
+
+/// Lines joined by single spaces as they come, without an array in between.
+struct JoinedLines: LineCollector {
+    var text = ""
+
+    init() { text.reserveCapacity(256) }
+
+    mutating func append(_ line: String) {
+        if !text.isEmpty { text.append(" ") }
+        text.append(line)
     }
 }

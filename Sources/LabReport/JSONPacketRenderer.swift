@@ -36,7 +36,7 @@ public struct JSONPacketRenderer {
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))
             out.append(",\"note\":" as StaticString)
-            out.append(jsonString: Annotations.lines(for: analyzed).joined(separator: " "))
+            out.append(jsonString: Annotations.note(for: analyzed))
         }
         if let error = packet.error {
             out.append(",\"error\":" as StaticString)
@@ -94,7 +94,7 @@ public struct JSONPacketRenderer {
             out.append("null" as StaticString)
         }
         out.append(",\"note\":" as StaticString)
-        out.append(jsonString: Annotations.lines(for: analyzed).joined(separator: " "))
+        out.append(jsonString: Annotations.note(for: analyzed))
     }
 
     private func renderOptions(_ tcp: TCPHeader, _ segment: Segment, into out: inout OutputBuffer) {

@@ -20,7 +20,6 @@ enum ReadingNotes {
         case .delivered:
             break
         }
-        let byNumber = Dictionary(completed.map { ($0.line.number, $0) }, uniquingKeysWith: { first, _ in first })
         var parts: [String] = []
         // Whole readings with consecutive seq numbers are told as one run: "all of readings 9–16".
         var run: (first: UInt32, last: UInt32)?
@@ -31,7 +30,8 @@ enum ReadingNotes {
             run = nil
         }
         for piece in pieces {
-            let line = byNumber[piece.line]
+            // A segment completes a handful of lines at most: a linear search beats building a table.
+            let line = completed.first { $0.line.number == piece.line }
             if piece.hasStart && piece.hasEnd, case .reading(let value)? = line?.outcome {
                 if let current = run, current.last &+ 1 == value.seq {
                     run = (current.first, value.seq)
