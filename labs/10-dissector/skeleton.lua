@@ -43,7 +43,8 @@ function sensorlab.dissector(tvb, pinfo, tree)
         pinfo.cols.protocol = "SENSORLAB"
         pinfo.cols.info = lines .. " sensor line(s)"
     end
-    return offset
+    -- All bytes are accounted for: shown as lines, or handed back through desegment_offset.
+    return length
 end
 
 DissectorTable.get("tcp.port"):add(5050, sensorlab)
