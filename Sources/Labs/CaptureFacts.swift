@@ -29,6 +29,10 @@ public final class CaptureFacts {
         /// Client bytes in sequence order (retransmitted copies skipped), for the readings.
         var clientBytes: [UInt8] = []
         var clientNextRelative: UInt32?
+        /// Relative sequence number of `clientBytes[0]`.
+        var clientFirstRelative: UInt32?
+        /// The highest acknowledgement the server sent (relative to the client's ISN).
+        var serverHighestAck: UInt32?
 
         init(index: Int, conversation: Conversation) {
             self.index = index
@@ -42,19 +46,37 @@ public final class CaptureFacts {
 
         /// The client's lines, parsed (the last one may be incomplete: then it is left out).
         public var clientLines: [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
+            lines(in: clientBytes[...])
+        }
+
+        public var readings: [SensorReading] { Self.readings(in: clientLines) }
+
+        /// The client's bytes the server acknowledged: what reached the server. Bytes sent into a
+        /// dead connection (retransmitted until an RST came back) are captured but never acknowledged.
+        public var acknowledgedClientByteCount: Int {
+            guard let first = clientFirstRelative, let ack = serverHighestAck else { return 0 }
+            return min(max(Int(Int32(bitPattern: ack &- first)), 0), clientBytes.count)
+        }
+
+        /// The readings whose bytes the server acknowledged.
+        public var acknowledgedReadings: [SensorReading] {
+            Self.readings(in: lines(in: clientBytes[..<acknowledgedClientByteCount]))
+        }
+
+        private static func readings(in lines: [(text: String, parsed: Result<SensorLine, SensorParseError>)]) -> [SensorReading] {
+            lines.compactMap { if case .success(.reading(let reading)) = $0.parsed { return reading }; return nil }
+        }
+
+        private func lines(in bytes: ArraySlice<UInt8>) -> [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
             var lines: [(String, Result<SensorLine, SensorParseError>)] = []
-            var start = 0
-            for (index, byte) in clientBytes.enumerated() where byte == UInt8(ascii: "\n") {
+            var start = bytes.startIndex
+            for (index, byte) in zip(bytes.indices, bytes) where byte == UInt8(ascii: "\n") {
                 let line = Array(clientBytes[start..<index])
                 let text = String(decoding: line.last == 13 ? line.dropLast() : line[...], as: UTF8.self)
                 lines.append((text, Result { () throws(SensorParseError) -> SensorLine in try SensorLineParser.parse(bytes: line) }))
                 start = index + 1
             }
             return lines
-        }
-
-        public var readings: [SensorReading] {
-            clientLines.compactMap { if case .success(.reading(let reading)) = $0.parsed { return reading }; return nil }
         }
 
         public func count(_ flag: AnalysisFlags) -> Int { segments.filter { $0.analysis.contains(flag) }.count }
@@ -85,11 +107,16 @@ public final class CaptureFacts {
         if segment.fromClient && analyzed.packet.payloadLength > 0 {
             appendInOrder(stream, segment.relativeSequence, payload)
         }
+        if !segment.fromClient, let ack = segment.relativeAcknowledgement {
+            if let highest = stream.serverHighestAck, Int32(bitPattern: ack &- highest) <= 0 { return }
+            stream.serverHighestAck = ack
+        }
     }
 
     /// Keeps the client's bytes in sequence order: a retransmitted copy adds only what is new.
     private func appendInOrder(_ stream: StreamFacts, _ sequence: UInt32, _ payload: UnsafeRawBufferPointer) {
         let expected = stream.clientNextRelative ?? sequence
+        if stream.clientFirstRelative == nil { stream.clientFirstRelative = expected }
         let skip = Int(Int32(bitPattern: expected &- sequence))
         guard skip >= 0, skip < payload.count else { return }   // a gap or an old copy
         stream.clientBytes.append(contentsOf: payload[skip...])

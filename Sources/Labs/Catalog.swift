@@ -143,12 +143,14 @@ public enum LabCatalog {
         Question("connections", "How many connections did the board open to the server?",
                  hint: "Each connection is a stream number in tcplab's output; count the ones to the server's port.") { s, facts in
             .int(facts.streams.filter { $0.serverPort == s.serverPort }.count) },
+        // Acknowledged readings only: a reading retransmitted into a dead connection until an
+        // RST came back is in the capture but never reached the server.
         Question("readings_received", "How many readings reached the server in all connections?",
-                 hint: "Count the reading lines in every client→server stream.") { s, facts in
-            .int(facts.streams.filter { $0.serverPort == s.serverPort }.reduce(0) { $0 + $1.readings.count }) },
+                 hint: "Count the reading lines the server acknowledged, in every client→server stream; a segment answered only by RST did not arrive.") { s, facts in
+            .int(facts.streams.filter { $0.serverPort == s.serverPort }.reduce(0) { $0 + $1.acknowledgedReadings.count }) },
         Question("missing_readings", "How many readings (by seq) never arrived?",
                  hint: "seq counts every reading the board wrote. Compare the seq numbers you received with the range from the first to the last.") { s, facts in
-            let seqs = Set(facts.streams.filter { $0.serverPort == s.serverPort }.flatMap { $0.readings.map(\.seq) })
+            let seqs = Set(facts.streams.filter { $0.serverPort == s.serverPort }.flatMap { $0.acknowledgedReadings.map(\.seq) })
             guard let low = seqs.min(), let high = seqs.max() else { return .int(0) }
             return .int(Int(high - low + 1) - seqs.count) },
     ])
