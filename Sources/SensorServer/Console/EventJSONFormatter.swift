@@ -18,11 +18,15 @@ public struct EventJSONFormatter: Sendable {
             json.add("at", at.iso8601)
             json.add("peer", peer)
             json.add("open", open)
-        case .refused(let peer, let at, let limit):
+        case .refused(let peer, let at, let reason):
             json.add("event", "refused")
             json.add("at", at.iso8601)
             json.add("peer", peer)
-            json.add("limit", limit)
+            json.add("reason", reason.code)
+            switch reason {
+            case .serverFull(let limit), .addressFull(let limit): json.add("limit", limit)
+            case .notAllowed: break
+            }
         case .named(let peer, let device, let line, let at):
             json.add("event", "named")
             json.add("at", at.iso8601)
@@ -129,6 +133,7 @@ public struct EventJSONFormatter: Sendable {
         json.add("connections_open", statistics.connectionsOpen)
         json.add("connections_total", statistics.connectionsAccepted)
         json.add("connections_refused", statistics.connectionsRefused)
+        json.add("refused_by_reason", object: statistics.refusedByReason.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         json.add("idle_timeouts", statistics.idleTimeouts)
     }
 }

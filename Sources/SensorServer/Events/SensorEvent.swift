@@ -5,8 +5,8 @@ import SensorProtocol
 public enum SensorEvent: Sendable {
     /// A board connected; `openConnections` includes it.
     case connected(peer: String, at: Timestamp, openConnections: Int)
-    /// A connection beyond `maxConnections` was accepted by the kernel and closed at once.
-    case refused(peer: String, at: Timestamp, limit: Int)
+    /// A connection the kernel accepted and the server closed at once (limits, `--allow`).
+    case refused(peer: String, at: Timestamp, reason: ConnectionRefusal)
     /// The board sent `HELLO <name>`: from now on it is known by that name.
     case named(peer: String, device: String, line: Int, at: Timestamp)
     case reading(ReceivedReading)

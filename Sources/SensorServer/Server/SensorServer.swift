@@ -69,7 +69,7 @@ public final class SensorServer: Sendable {
         let devices = DeviceRegistry()
         let listenerLoop = group.next()
         let gate = ConnectionGate(
-            maxConnections: configuration.maxConnections, counters: counters[ObjectIdentifier(listenerLoop)]!,
+            configuration: configuration, counters: counters[ObjectIdentifier(listenerLoop)]!,
             sinks: sinks, logger: logger, eventLoop: listenerLoop)
 
         var bootstrap = ServerBootstrap(group: listenerLoop, childGroup: group)

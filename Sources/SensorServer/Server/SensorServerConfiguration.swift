@@ -9,6 +9,11 @@ public struct SensorServerConfiguration: Sendable {
     public var maxLineLength = 256
     /// Connections beyond this many are closed as soon as they are accepted; `nil` = no limit.
     public var maxConnections: Int?
+    /// Connections from one IP address beyond this many are closed as soon as they are accepted,
+    /// so one misbehaving host cannot take every slot; `nil` = no limit.
+    public var maxConnectionsPerAddress: Int?
+    /// When not empty, only peers in one of these ranges are served; others are closed on arrival.
+    public var allowedRanges: [AddressRange] = []
     /// A connection that sends nothing for this long is closed; `nil` = never.
     public var idleTimeout: TimeAmount? = .seconds(60)
     /// TCP keepalive probes find half-open connections (a board that lost power sends no FIN).
