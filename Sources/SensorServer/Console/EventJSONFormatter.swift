@@ -52,6 +52,7 @@ public struct EventJSONFormatter: Sendable {
             json.add("line", rejected.line)
             json.add("reason", rejected.reason.code)
             json.add("message", rejected.message)
+            if rejected.unreportedBefore > 0 { json.add("unreported_before", rejected.unreportedBefore) }
         case .continuity(let continuity):
             self.add(continuity, to: &json)
         case .disconnected(let end):
@@ -62,6 +63,7 @@ public struct EventJSONFormatter: Sendable {
             json.add("duration", end.duration.seconds)
             json.add("readings", end.readings)
             json.add("rejected", end.rejected)
+            if end.unreported > 0 { json.add("rejected_unreported", end.unreported) }
             json.add("reason", end.reason.code)
             if case .error(let text) = end.reason { json.add("error", text) }
         }

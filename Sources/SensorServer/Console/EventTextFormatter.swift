@@ -42,6 +42,8 @@ public struct EventTextFormatter: Sendable {
         case .rejected(let rejected):
             let text = self.stamp(rejected.received) + " "
                 + self.paint("✗ \(rejected.device) line \(rejected.line):", .red) + " " + rejected.message
+                + (rejected.unreportedBefore > 0
+                    ? " (\(rejected.unreportedBefore) more rejected lines before it, counted, not shown)" : "")
             return ConsoleLine(text, on: .standardError)
         case .continuity(let continuity):
             return ConsoleLine(self.stamp(continuity.received) + " " + self.describe(continuity))
@@ -50,6 +52,7 @@ public struct EventTextFormatter: Sendable {
             let text = self.stamp(end.at) + " " + self.paint("- \(who) disconnected", .dim)
                 + " after \(Self.describe(end.duration)): \(end.reason); "
                 + "\(end.readings) reading\(end.readings == 1 ? "" : "s"), \(end.rejected) rejected"
+                + (end.unreported > 0 ? " (\(end.unreported) of them not shown one by one)" : "")
             return ConsoleLine(text)
         }
     }

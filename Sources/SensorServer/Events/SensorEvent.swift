@@ -44,6 +44,9 @@ public struct RejectedLine: Sendable, Hashable {
     public var reason: RejectionReason
     /// For a person: what was expected and what was found.
     public var message: String
+    /// Rejected lines of this connection since the previous report that were counted but not
+    /// reported one by one (a flood of bad lines is reported at a bounded rate).
+    public var unreportedBefore = 0
 
     public init(received: Timestamp, peer: String, device: String, line: Int, reason: RejectionReason, message: String) {
         self.received = received
@@ -120,12 +123,15 @@ public struct Disconnection: Sendable, Hashable {
     public var duration: Duration
     public var readings: Int
     public var rejected: Int
+    /// How many of `rejected` were counted without being reported one by one.
+    public var unreported: Int
     public var reason: DisconnectReason
 
     public init(
         peer: String, device: String, at: Timestamp, duration: Duration, readings: Int, rejected: Int,
-        reason: DisconnectReason
+        unreported: Int = 0, reason: DisconnectReason
     ) {
+        self.unreported = unreported
         self.peer = peer
         self.device = device
         self.at = at
