@@ -11,7 +11,7 @@
          reports latency per reading: send -> the server's `received` stamp, and send -> the line
          is in the log file (what a user tailing the log waits). Also used by bench/soak.py.
 
-Connections are spread over several source addresses 127.0.0.2... (--sources) so that tens of
+Connections are spread over several source addresses 127.0.0.2... so that tens of
 thousands of them, and the TIME_WAITs of earlier runs, do not run out of ephemeral ports.
 
 Output: `key=value` lines for bench/server-bench.sh.

@@ -102,9 +102,9 @@ async def main():
         asyncio.get_running_loop().add_signal_handler(number, stop.set)
     print(f"listening on {arguments.host}:{arguments.port}", file=sys.stderr, flush=True)
 
-    async def flush_log():  # like tcplab's writer: readings reach the file within 0.2 s
+    async def flush_log():  # like tcplab's writer: readings reach the file within 0.05 s
         while True:
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.05)
             server.log.flush()
 
     flusher = asyncio.create_task(flush_log())

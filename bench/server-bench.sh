@@ -120,7 +120,7 @@ report=$(cat <<REPORT
 
 `tcplab serve` against \`bench/python_server.py\`, the server a user would otherwise write (Python
 asyncio, standard library: \`StreamReader.readline\` framing with a line limit, strict parsing,
-\`json.dumps\` to the log, flushed every 0.2 s like tcplab's writer). Measured $(date -u +"%Y-%m-%d %H:%M UTC")
+\`json.dumps\` to the log, flushed every 0.05 s like tcplab's writer). Measured $(date -u +"%Y-%m-%d %H:%M UTC")
 on $(nproc) cores ($cpu) shared with other jobs, loopback, by
 
     swift build -c release && bench/server-bench.sh
@@ -130,7 +130,7 @@ on $(nproc) cores ($cpu) shared with other jobs, loopback, by
 
 Load: \`bench/loadgen.py flood\`, $CONNECTIONS connections each sending \`HELLO\` and then readings as
 fast as the server takes them (pre-built blocks, so the generator costs little); time runs from
-the first connection until the server's log stops growing (so it includes up to one 0.2 s flush
+the first connection until the server's log stops growing (so it includes up to one 0.05 s flush
 interval). Servers: \`tcplab serve --log swift.jsonl --quiet\` (release build) and
 \`python_server.py --log python.jsonl\`. Every reading counted is a line in the server's JSONL log.
 The Python server gets fewer readings per connection so that its run stays short; the rate is what
@@ -150,7 +150,7 @@ disturbs less than wall time.
 ($(python3 -c "print(int($PACED_DEVICES*$PACED_RATE))") readings/s in all). *Received* is send → the server's \`received\` stamp
 (its clock is read to the millisecond and truncated, hence values near 0 or just below);
 *in the log* is send → the line is in the log file, which both servers write in batches at
-least every 0.2 s, so that figure is mostly the flush interval.
+least every 0.05 s, so that figure is mostly the flush interval.
 
 | server | sent | logged | received p50 / p99 / max (ms) | in the log p50 / p99 / max (ms) |
 | --- | ---: | ---: | ---: | ---: |

@@ -27,26 +27,29 @@ struct ManyConnectionsTests {
         "thousands of boards (up to 10,000) connected at once: all accepted, each reading arrives, all close cleanly",
         .enabled(if: connections >= 2_000, "needs an open-file limit of at least 5,024 (ulimit -n)"))
     func tenThousandConnections() async throws {
+        // Its own event loops: the other tests, running in parallel on the shared group, must not
+        // wait behind thousands of connections (their shutdown drain uses a quiet period).
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let counter = CountingSink()
         var configuration = SensorServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
         let server = try await SensorServer.start(
             configuration: configuration, sinks: [counter], logger: Logger(label: "test"),
-            group: MultiThreadedEventLoopGroup.singleton)
+            group: group)
 
         // Source addresses 127.0.0.2…9, so 10,000 connections (and earlier tests' TIME_WAITs)
         // never run out of ephemeral ports.
         var clients: [LoopbackClient] = []
         clients.reserveCapacity(Self.connections)
         for batchStart in stride(from: 0, to: Self.connections, by: 500) {
-            let batch = try await withThrowingTaskGroup(of: LoopbackClient.self) { group in
+            let batch = try await withThrowingTaskGroup(of: LoopbackClient.self) { tasks in
                 for index in batchStart..<min(batchStart + 500, Self.connections) {
-                    group.addTask {
-                        try await LoopbackClient.connect(port: server.port, from: "127.0.0.\(2 + index % 8)")
+                    tasks.addTask {
+                        try await LoopbackClient.connect(port: server.port, from: "127.0.0.\(2 + index % 8)", group: group)
                     }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                return try await tasks.reduce(into: []) { $0.append($1) }
             }
             clients.append(contentsOf: batch)
         }
@@ -54,11 +57,11 @@ struct ManyConnectionsTests {
         #expect(await server.statistics().connectionsOpen == Self.connections)
 
         // Every connection is usable: each sends one reading, all of them arrive.
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
             for (index, client) in clients.enumerated() {
-                group.addTask { try await client.write("HELLO board-\(index)\r\n0,2003,21.5,40.0\r\n") }
+                tasks.addTask { try await client.write("HELLO board-\(index)\r\n0,2003,21.5,40.0\r\n") }
             }
-            try await group.waitForAll()
+            try await tasks.waitForAll()
         }
         #expect(await eventually(attempts: 6000) { counter.readings == Self.connections })
         #expect(counter.refused == 0 && counter.rejected == 0)
@@ -68,6 +71,7 @@ struct ManyConnectionsTests {
         let summary = await server.shutdown()
         #expect(summary.devices == Self.connections)
         #expect(summary.statistics.connectionsOpen == 0)
+        try await group.shutdownGracefully()
     }
 }
 

@@ -38,7 +38,8 @@ final class SensorLineHandler: ChannelInboundHandler {
     private var draining = false
 
     /// How long a draining connection must stay silent before it counts as fully read.
-    static let drainQuietPeriod = TimeAmount.milliseconds(20)
+    /// Long enough for a busy event loop to come round to this connection again.
+    static let drainQuietPeriod = TimeAmount.milliseconds(50)
 
     init(
         sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger,

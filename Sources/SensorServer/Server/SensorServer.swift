@@ -96,6 +96,11 @@ public final class SensorServer: Sendable {
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Fairness: one read of at most 16 KiB per connection per event-loop turn, so a client
+            // flooding bytes cannot make a board that sends a line every few seconds wait long.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16 * 1024))
         if configuration.keepAlive {
             bootstrap = bootstrap.childChannelOption(.socketOption(.so_keepalive), value: 1)
             #if os(Linux)
