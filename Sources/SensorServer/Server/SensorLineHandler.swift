@@ -36,6 +36,8 @@ final class SensorLineHandler: ChannelInboundHandler {
     /// Set by every read; the shutdown drain closes the connection once a check finds it unset.
     private var sawInputSinceCheck = false
     private var draining = false
+    /// The connection's byte count, for the drain to compare with the kernel's (see `KernelReceiveCount`).
+    private let byteCounter: ByteCountingHandler?
 
     /// How long a draining connection must stay silent before it counts as fully read.
     /// Long enough for a busy event loop to come round to this connection again.
@@ -43,8 +45,9 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     init(
         sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger,
-        rejectionReports: (burst: Int, perSecond: Int) = (20, 10)
+        rejectionReports: (burst: Int, perSecond: Int) = (20, 10), byteCounter: ByteCountingHandler? = nil
     ) {
+        self.byteCounter = byteCounter
         self.reportBudget = ReportBudget(burst: rejectionReports.burst, perSecond: rejectionReports.perSecond)
         self.sinks = sinks
         self.devices = devices
@@ -190,20 +193,33 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     // MARK: - Shutdown drain
 
-    /// Keeps reading until the connection has been quiet for one period, then closes it: what the
-    /// board already delivered to our kernel gets processed, and nothing waits forever (the server
-    /// also force-closes at its drain deadline).
+    /// Keeps reading until the connection has been quiet for one period and (where the kernel
+    /// says) every byte it received has been read, then closes it: what the board already
+    /// delivered to our kernel gets processed, even when a busy event loop comes round late, and
+    /// nothing waits forever (the server also force-closes at its drain deadline).
     private func scheduleDrainCheck(context: ChannelHandlerContext) {
         context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainQuietPeriod) {
             guard context.channel.isActive else { return }
             if self.sawInputSinceCheck {
                 self.sawInputSinceCheck = false
                 self.scheduleDrainCheck(context: context)
-            } else {
-                self.closeReason = .serverShutdown
-                context.close(promise: nil)
+                return
+            }
+            guard let counter = self.byteCounter else { return self.closeDrained(context: context) }
+            KernelReceiveCount.query(context.channel) { kernelBytes in
+                if let kernelBytes, kernelBytes > UInt64(counter.connectionBytes) {
+                    self.scheduleDrainCheck(context: context)  // data waits in the socket: keep reading
+                } else {
+                    self.closeDrained(context: context)
+                }
             }
         }
+    }
+
+    private func closeDrained(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        self.closeReason = .serverShutdown
+        context.close(promise: nil)
     }
 }
 

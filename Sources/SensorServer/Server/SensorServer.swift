@@ -88,11 +88,14 @@ public final class SensorServer: Sendable {
                     if let idle = configuration.idleTimeout {
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                     }
-                    try pipeline.addHandler(ByteCountingHandler(counters: loopCounters))
+                    let byteCounter = ByteCountingHandler(counters: loopCounters)
+                    try pipeline.addHandler(byteCounter)
                     try pipeline.addHandler(
                         ByteToMessageHandler(LineFramingDecoder(maxLineLength: configuration.maxLineLength)))
                     try pipeline.addHandler(
-                        SensorLineHandler(sinks: sinks, devices: devices, counters: loopCounters, logger: logger))
+                        SensorLineHandler(
+                            sinks: sinks, devices: devices, counters: loopCounters, logger: logger,
+                            byteCounter: byteCounter))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
