@@ -118,7 +118,7 @@ report=$(cat <<REPORT
 <!-- server-bench:begin -->
 ## Sensor server
 
-`tcplab serve` against \`bench/python_server.py\`, the server a user would otherwise write (Python
+\`tcplab serve\` against \`bench/python_server.py\`, the server a user would otherwise write (Python
 asyncio, standard library: \`StreamReader.readline\` framing with a line limit, strict parsing,
 \`json.dumps\` to the log, flushed every 0.05 s like tcplab's writer). Measured $(date -u +"%Y-%m-%d %H:%M UTC")
 on $(nproc) cores ($cpu) shared with other jobs, loopback, by
@@ -175,14 +175,17 @@ REPORT
 )
 
 mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || printf '# Performance\n' >"$DOC"
+[ -f "$DOC" ] || : >"$DOC"  # main's file has other sections; this script owns only its own
 REPORT="$report" python3 - "$DOC" <<'PY'
 import os, re, sys
 path = sys.argv[1]
 text = open(path, encoding="utf-8").read()
 section = os.environ["REPORT"]
 pattern = re.compile(r"<!-- server-bench:begin -->.*?<!-- server-bench:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
+if pattern.search(text):
+    text = pattern.sub(lambda _: section, text)
+else:
+    text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
 open(path, "w", encoding="utf-8").write(text)
 PY
 echo "$report"

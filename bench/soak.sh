@@ -114,14 +114,17 @@ REPORT
 )
 
 mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || printf '# Robustness\n' >"$DOC"
+[ -f "$DOC" ] || : >"$DOC"  # other sections belong to other tools; this script owns only its own
 REPORT="$report" python3 - "$DOC" <<'PY'
 import os, re, sys
 path = sys.argv[1]
 text = open(path, encoding="utf-8").read()
 section = os.environ["REPORT"]
 pattern = re.compile(r"<!-- soak:begin -->.*?<!-- soak:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
+if pattern.search(text):
+    text = pattern.sub(lambda _: section, text)
+else:
+    text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
 open(path, "w", encoding="utf-8").write(text)
 PY
 echo "$report"
