@@ -80,10 +80,26 @@ struct AccessControlTests {
         for client in [greedy[1], neighbour, again] { try? await client.close() }
     }
 
+    @Test("refusals beyond the report budget are counted, not reported one by one")
+    func refusalFloodIsCounted() async throws {
+        let recorder = EventRecorder()
+        let server = try await EndToEndTests.startServer(sinks: [recorder]) {
+            $0.allowedRanges = [try! AddressRange("10.0.0.0/8")]
+            $0.reportRate = ReportRate(burst: 2, perSecond: 0)  // never refills: no timing in the test
+        }
+        var strangers: [LoopbackClient] = []
+        for _ in 0..<5 { strangers.append(try await LoopbackClient.connect(port: server.port)) }
+        #expect(await eventually { strangers.allSatisfy { !$0.channel.isActive } })
+        let summary = await server.shutdown()
+        #expect(summary.statistics.refusedByReason == ["not-allowed": 5])
+        #expect(recorder.refusals == [.notAllowed, .notAllowed])
+    }
+
     @Test("refusals are printed with their reason, on stderr in text, with a code in JSON")
     func refusalOutput() {
-        let text = EventTextFormatter().format(.refused(peer: "10.0.0.9:4000", at: .now(), reason: .notAllowed))
-        #expect(text?.text.contains("10.0.0.9:4000 refused: address not in any --allow range") == true)
+        let text = EventTextFormatter().format(
+            .refused(peer: "10.0.0.9:4000", at: .now(), reason: .notAllowed, unreportedBefore: 7))
+        #expect(text?.text.contains("10.0.0.9:4000 refused: address not in any --allow range (7 more refusals") == true)
         #expect(text?.stream == .standardError)
         let json = EventJSONFormatter().format(
             .refused(peer: "10.0.0.9:4000", at: .now(), reason: .addressFull(limit: 4)))?.text ?? ""

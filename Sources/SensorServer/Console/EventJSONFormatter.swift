@@ -18,7 +18,7 @@ public struct EventJSONFormatter: Sendable {
             json.add("at", at.iso8601)
             json.add("peer", peer)
             json.add("open", open)
-        case .refused(let peer, let at, let reason):
+        case .refused(let peer, let at, let reason, let unreported):
             json.add("event", "refused")
             json.add("at", at.iso8601)
             json.add("peer", peer)
@@ -27,6 +27,7 @@ public struct EventJSONFormatter: Sendable {
             case .serverFull(let limit), .addressFull(let limit): json.add("limit", limit)
             case .notAllowed: break
             }
+            if unreported > 0 { json.add("unreported_before", unreported) }
         case .named(let peer, let device, let line, let at):
             json.add("event", "named")
             json.add("at", at.iso8601)

@@ -33,9 +33,10 @@ public struct EventTextFormatter: Sendable {
             return ConsoleLine(text)
         case .connected(let peer, let at, let open):
             return ConsoleLine(self.stamp(at) + " " + self.paint("+ \(peer) connected", .green) + " (\(open) open)")
-        case .refused(let peer, let at, let reason):
+        case .refused(let peer, let at, let reason, let unreported):
             return ConsoleLine(
-                self.stamp(at) + " " + self.paint("✗ \(peer) refused", .red) + ": " + reason.explanation,
+                self.stamp(at) + " " + self.paint("✗ \(peer) refused", .red) + ": " + reason.explanation
+                    + (unreported > 0 ? " (\(unreported) more refusals before it, counted, not shown)" : ""),
                 on: .standardError)
         case .named(let peer, let device, _, let at):
             return ConsoleLine(self.stamp(at) + " = \(peer) is " + self.paint(device, .cyan))

@@ -6,7 +6,9 @@ public enum SensorEvent: Sendable {
     /// A board connected; `openConnections` includes it.
     case connected(peer: String, at: Timestamp, openConnections: Int)
     /// A connection the kernel accepted and the server closed at once (limits, `--allow`).
-    case refused(peer: String, at: Timestamp, reason: ConnectionRefusal)
+    /// Refusals are reported at a bounded rate; `unreportedBefore` counts those left out since the
+    /// previous report (all are counted in the statistics).
+    case refused(peer: String, at: Timestamp, reason: ConnectionRefusal, unreportedBefore: Int = 0)
     /// The board sent `HELLO <name>`: from now on it is known by that name.
     case named(peer: String, device: String, line: Int, at: Timestamp)
     case reading(ReceivedReading)

@@ -17,6 +17,8 @@ final class ConnectionGate: ChannelInboundHandler, @unchecked Sendable {
     private let logger: Logger
     private var open: [ObjectIdentifier: Channel] = [:]
     private var openPerAddress: [IPAddressBytes: Int] = [:]
+    private var reportBudget: ReportBudget
+    private var unreportedRefusals = 0
     let eventLoop: EventLoop
 
     init(
@@ -26,6 +28,8 @@ final class ConnectionGate: ChannelInboundHandler, @unchecked Sendable {
         self.maxConnections = configuration.maxConnections
         self.maxPerAddress = configuration.maxConnectionsPerAddress
         self.allowed = configuration.allowedRanges
+        self.reportBudget = ReportBudget(
+            burst: configuration.reportRate.burst, perSecond: configuration.reportRate.perSecond)
         self.counters = counters
         self.sinks = sinks
         self.logger = logger
@@ -34,16 +38,23 @@ final class ConnectionGate: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let child = Self.unwrapInboundIn(data)
-        let peer = child.remoteAddress?.peerDescription ?? "unknown"
+        let peer = child.remoteAddress?.peerDescription ?? "unknown"  // a String per accept; cheap next to it
         // Unix-domain peers have no IP; they are not subject to IP rules.
         let address = child.remoteAddress.flatMap(IPAddressBytes.init(_:)).map { IPAddressBytes(bytes: $0.unmapped) }
         if let refusal = self.refusal(for: address) {
             // The kernel already completed the handshake; all a server can do is close at once.
             self.counters.statistics.refusedByReason[refusal.code, default: 0] += 1
+            child.close(promise: nil)
+            guard self.reportBudget.take(now: .now()) else {
+                self.unreportedRefusals += 1
+                return
+            }
             self.logger.info(
                 "connection refused", metadata: ["connection.peer": "\(peer)", "refusal.reason": "\(refusal.code)"])
-            for sink in self.sinks { sink.receive(.refused(peer: peer, at: .now(), reason: refusal)) }
-            child.close(promise: nil)
+            let event = SensorEvent.refused(
+                peer: peer, at: .now(), reason: refusal, unreportedBefore: self.unreportedRefusals)
+            self.unreportedRefusals = 0
+            for sink in self.sinks { sink.receive(event) }
             return
         }
         let key = ObjectIdentifier(child)

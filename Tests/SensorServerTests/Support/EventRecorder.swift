@@ -43,7 +43,7 @@ final class EventRecorder: SensorEventSink {
     }
 
     var refusals: [ConnectionRefusal] {
-        self.all.compactMap { if case .refused(_, _, let reason) = $0 { return reason } else { return nil } }
+        self.all.compactMap { if case .refused(_, _, let reason, _) = $0 { return reason } else { return nil } }
     }
 }
 
