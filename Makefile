@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 BIN_DEBUG   := .build/debug/tcplab
 BIN_RELEASE := .build/release/tcplab
 
-.PHONY: all deps build release test test-swift test-firmware demo bench clean
+.PHONY: all deps build release test test-swift test-firmware demo bench soak clean
 
 all: build
 
@@ -36,6 +36,11 @@ bench: deps
 	@scripts/ensure-deps.sh tshark:tshark tcpdump:tcpdump hyperfine:hyperfine
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	bench/run.sh
+
+# The server under hostile clients for SOAK_SECONDS (default 30); writes docs/robustness.md.
+soak: deps
+	$(SWIFT) build -c release --product tcplab $(BUILD_FLAGS)
+	bench/soak.sh
 
 clean:
 	rm -rf .build firmware/build

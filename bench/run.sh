@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark, each writing its figures into docs/performance.md.
+# `make bench`: runs every bench/*-bench.sh in turn (each writes its own section of
+# docs/performance.md). Expects the release build that `make bench` makes first.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bench/capture-bench.sh
-if [ -x bench/server-bench.sh ]; then bench/server-bench.sh; fi
-echo "bench: results in docs/performance.md"
+cd "$(dirname "$0")"
+for script in ./*-bench.sh; do
+    echo "== $script" >&2
+    "$script"
+done

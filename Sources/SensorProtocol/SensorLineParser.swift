@@ -19,6 +19,24 @@ public enum SensorLineParser {
     }
 
     public static func parse(_ raw: UnsafeRawBufferPointer) throws(SensorParseError) -> SensorLine {
+        try self.parse(raw, detail: true)
+    }
+
+    /// The same rules as `parse`, but a failure carries only its reason (`found` is empty): for a
+    /// server that counts a flood of bad lines and describes only the few it reports (by calling
+    /// `parse` again). Building the text of every error was most of the cost of a garbage flood.
+    public static func parseWithoutDetail(_ raw: UnsafeRawBufferPointer) throws(SensorParseError) -> SensorLine {
+        try self.parse(raw, detail: false)
+    }
+
+    /// An error whose `found` text is built only when `detail` is asked for.
+    private static func failure(_ reason: SensorParseError.Reason, _ detail: Bool, _ found: @autoclosure () -> String)
+        -> SensorParseError
+    {
+        SensorParseError(reason, found: detail ? found() : "")
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer, detail: Bool) throws(SensorParseError) -> SensorLine {
         var line = raw
         // Rule 1: Arduino's println ends with \r\n; the framer took the \n.
         if let last = line.last, last == UInt8(ascii: "\r") {
@@ -26,13 +44,12 @@ public enum SensorLineParser {
         }
         // Rule 2: printable ASCII only.
         for (column, byte) in line.enumerated() where byte < 0x20 || byte > 0x7E {
-            throw SensorParseError(
-                .notText, found: "byte \(Self.hex(byte)) at column \(column + 1) in \(Self.quoted(line))")
+            throw Self.failure(.notText, detail, "byte \(Self.hex(byte)) at column \(column + 1) in \(Self.quoted(line))")
         }
         // Rule 3.
-        if line.isEmpty { throw SensorParseError(.emptyLine, found: "an empty line") }
+        if line.isEmpty { throw Self.failure(.emptyLine, detail, "an empty line") }
         // Rule 4.
-        if Self.hasHelloPrefix(line) { return .hello(name: try Self.deviceName(line)) }
+        if Self.hasHelloPrefix(line) { return .hello(name: try Self.deviceName(line, detail: detail)) }
         // Rule 5: exactly three commas, found in one pass.
         var commas = (0, 0, 0)
         var count = 0
@@ -46,7 +63,7 @@ public enum SensorLineParser {
             count += 1
         }
         guard count == 3 else {
-            throw SensorParseError(.fieldCount, found: "\(count + 1) field\(count == 0 ? "" : "s") in \(Self.quoted(line))")
+            throw Self.failure(.fieldCount, detail, "\(count + 1) field\(count == 0 ? "" : "s") in \(Self.quoted(line))")
         }
         let seqField = line[0..<commas.0]
         let millisField = line[(commas.0 + 1)..<commas.1]
@@ -54,22 +71,22 @@ public enum SensorLineParser {
         let humidityField = line[(commas.2 + 1)...]
         // Rules 6–8, field by field in line order.
         guard let seq = Self.unsigned32(seqField) else {
-            throw SensorParseError(.badSeq, found: Self.quoted(seqField))
+            throw Self.failure(.badSeq, detail, Self.quoted(seqField))
         }
         guard let millis = Self.unsigned32(millisField) else {
-            throw SensorParseError(.badMillis, found: Self.quoted(millisField))
+            throw Self.failure(.badMillis, detail, Self.quoted(millisField))
         }
         guard let temperature = Self.decimal(temperatureField) else {
-            throw SensorParseError(.badTemperature, found: Self.quoted(temperatureField))
+            throw Self.failure(.badTemperature, detail, Self.quoted(temperatureField))
         }
         guard let humidity = Self.decimal(humidityField) else {
-            throw SensorParseError(.badHumidity, found: Self.quoted(humidityField))
+            throw Self.failure(.badHumidity, detail, Self.quoted(humidityField))
         }
         guard SensorReading.temperatureRange.contains(temperature) else {
-            throw SensorParseError(.temperatureOutOfRange, found: Self.quoted(temperatureField))
+            throw Self.failure(.temperatureOutOfRange, detail, Self.quoted(temperatureField))
         }
         guard SensorReading.humidityRange.contains(humidity) else {
-            throw SensorParseError(.humidityOutOfRange, found: Self.quoted(humidityField))
+            throw Self.failure(.humidityOutOfRange, detail, Self.quoted(humidityField))
         }
         return .reading(SensorReading(seq: seq, millis: millis, temperature: temperature, humidity: humidity))
     }
@@ -84,17 +101,17 @@ public enum SensorLineParser {
             && line[4] == 0x4F  // "HELLO"
     }
 
-    private static func deviceName(_ line: UnsafeRawBufferPointer) throws(SensorParseError) -> String {
+    private static func deviceName(_ line: UnsafeRawBufferPointer, detail: Bool) throws(SensorParseError) -> String {
         let rest = line[5...]
         guard rest.first == UInt8(ascii: " ") else {
-            throw SensorParseError(.badDeviceName, found: rest.isEmpty ? "no name" : Self.quoted(line))
+            throw Self.failure(.badDeviceName, detail, rest.isEmpty ? "no name" : Self.quoted(line))
         }
         let name = line[6...]
         guard (1...maximumDeviceNameLength).contains(name.count) else {
-            throw SensorParseError(.badDeviceName, found: "a name of \(name.count) characters")
+            throw Self.failure(.badDeviceName, detail, "a name of \(name.count) characters")
         }
         for byte in name where !Self.isNameByte(byte) {
-            throw SensorParseError(.badDeviceName, found: "\(Self.quoted(name)) (\(Self.quoted(CollectionOfOne(byte))) is not allowed)")
+            throw Self.failure(.badDeviceName, detail, "\(Self.quoted(name)) (\(Self.quoted(CollectionOfOne(byte))) is not allowed)")
         }
         return String(decoding: name, as: UTF8.self)
     }

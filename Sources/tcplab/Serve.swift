@@ -14,7 +14,7 @@ extension TCPLab {
             abstract: "Serve ESP8266 sensor boards: frame, parse, show and keep every reading.",
             discussion: """
                 Boards connect over TCP (port 5050 by default) and send one reading per
-                line, ended by \r\n as Arduino's println writes it:
+                line, ended by \\r\\n as Arduino's println writes it:
 
                     <seq>,<millis>,<temperature-C>,<humidity-%>    e.g. 12,1234567,28.3,65.2
 
@@ -48,6 +48,21 @@ extension TCPLab {
                 seq, millis, temperature, humidity. Writes are batched off the network
                 threads and flushed on exit.
 
+                LIMITS AND ACCESS
+                --max-connections caps the whole server, --max-per-address one IP address
+                (so a single misbehaving host cannot take every slot). --allow CIDR serves
+                only peers in that range, e.g. --allow 192.168.1.0/24 --allow fd00::/8; an
+                IPv4 board seen through an IPv6 (::) listener matches its IPv4 range. A
+                refused connection is closed as soon as the kernel hands it over, and
+                reported on standard error with the reason; the summary counts refusals by
+                reason. Lines are bounded by --max-line, so a board that sends garbage or
+                never ends a line costs a bounded buffer, and --idle-timeout closes one
+                that trickles nothing at all.
+
+                PRIVILEGES
+                Port 5050 is not privileged: run the server as an ordinary user. Run as
+                root, it says once that it need not.
+
                 STOPPING
                 Ctrl-C (SIGINT) or SIGTERM stops accepting, reads what open connections
                 already delivered, flushes the log, prints a summary and exits 0. A second
@@ -58,6 +73,7 @@ extension TCPLab {
                     tcplab serve --port 6000 --log readings.csv
                     tcplab serve --quiet --log readings.jsonl --stats-interval 10
                     tcplab serve --format json | jq .
+                    tcplab serve --allow 192.168.1.0/24 --max-per-address 4
                 """
         )
 
@@ -80,6 +96,12 @@ extension TCPLab {
 
         @Option(name: .customLong("max-connections"), help: ArgumentHelp("Close connections beyond this many at once (default: no limit).", valueName: "count"))
         var maxConnections: Int?
+
+        @Option(name: .customLong("max-per-address"), help: ArgumentHelp("Close connections beyond this many from one IP address (default: no limit).", valueName: "count"))
+        var maxPerAddress: Int?
+
+        @Option(name: .customLong("allow"), help: ArgumentHelp("Serve only peers in this range (CIDR, IPv4 or IPv6; repeatable). Others are closed on arrival and logged.", valueName: "cidr"))
+        var allow: [String] = []
 
         @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection silent for this many seconds (0: never).", valueName: "seconds"))
         var idleTimeout: Double = 60
@@ -109,6 +131,12 @@ extension TCPLab {
             guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
             if let limit = self.maxConnections, limit < 1 {
                 throw ValidationError("--max-connections must be at least 1, got \(limit)")
+            }
+            if let limit = self.maxPerAddress, limit < 1 {
+                throw ValidationError("--max-per-address must be at least 1, got \(limit)")
+            }
+            for range in self.allow {
+                do { _ = try AddressRange(range) } catch { throw ValidationError("--allow: \(error)") }
             }
             guard self.idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
             if let interval = self.statsInterval, !(interval > 0) {
@@ -172,6 +200,8 @@ extension TCPLab {
             configuration.port = self.port
             configuration.maxLineLength = self.maxLine
             configuration.maxConnections = self.maxConnections
+            configuration.maxConnectionsPerAddress = self.maxPerAddress
+            configuration.allowedRanges = self.allow.compactMap { try? AddressRange($0) }  // checked in validate()
             configuration.idleTimeout = self.idleTimeout > 0 ? .nanoseconds(Int64(self.idleTimeout * 1e9)) : nil
             configuration.keepAlive = self.keepalive
             return configuration

@@ -23,6 +23,21 @@ struct SensorLineParserTests {
         #expect(try SensorLineParser.parse(bytes: vector.line) == .hello(name: vector.reasonOrName!))
     }
 
+    @Test("parseWithoutDetail applies the same rules: same result, same reason, no text", arguments: SensorLineVector.all)
+    func withoutDetail(_ vector: SensorLineVector) {
+        let full = vector.line.withUnsafeBytes { raw in
+            Result { () throws(SensorParseError) in try SensorLineParser.parse(raw) }
+        }
+        let bare = vector.line.withUnsafeBytes { raw in
+            Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(raw) }
+        }
+        switch (full, bare) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect(a.reason == b.reason && b.found.isEmpty && !a.found.isEmpty)
+        default: Issue.record("parse and parseWithoutDetail disagree on \(vector.lineAsWritten)")
+        }
+    }
+
     @Test("invalid lines give the shared reason code", arguments: SensorLineVector.all.filter { $0.kind == .invalid })
     func invalid(_ vector: SensorLineVector) {
         #expect {

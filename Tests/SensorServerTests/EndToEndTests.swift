@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SensorProtocol
@@ -141,6 +142,34 @@ struct EndToEndTests {
         #expect(summary.statistics.connectionsRefused == 2)
         #expect(summary.statistics.connectionsAccepted == 3)
         for client in accepted { try? await client.close() }
+    }
+
+    @Test("the kernel's count of bytes received on a connection, which the shutdown drain compares with what was read")
+    func kernelReceiveCount() async throws {
+        let accepted = NIOLockedValueBox<Channel?>(nil)
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                accepted.withLockedValue { $0 = channel }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let client = try await LoopbackClient.connect(port: try #require(listener.localAddress?.port))
+        try await client.write("12,3456,21.5,40.0\n")  // 18 bytes
+        #expect(await eventually { accepted.withLockedValue { $0 } != nil })
+        let child = try #require(accepted.withLockedValue { $0 })
+        func kernelCount() async -> UInt64? {
+            await withCheckedContinuation { done in
+                child.eventLoop.execute { KernelReceiveCount.query(child) { done.resume(returning: $0) } }
+            }
+        }
+        var count: UInt64?
+        for _ in 0..<500 where count != 18 {
+            count = await kernelCount()
+            if count != 18 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(count == 18)
+        try await client.close()
+        try await listener.close()
     }
 
     @Test("a port already in use is a clear, typed error")

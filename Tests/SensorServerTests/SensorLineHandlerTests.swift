@@ -20,7 +20,10 @@ struct SensorLineHandlerTests {
         let counters = LoopCounters()
         let devices: DeviceRegistry
 
-        init(devices: DeviceRegistry = DeviceRegistry(), maxLine: Int = 256, peerPort: Int = 53122) throws {
+        init(
+            devices: DeviceRegistry = DeviceRegistry(), maxLine: Int = 256, peerPort: Int = 53122,
+            rejectionReports: (burst: Int, perSecond: Int) = (20, 10)
+        ) throws {
             self.devices = devices
             let pipeline = self.channel.pipeline.syncOperations
             try pipeline.addHandler(ByteCountingHandler(counters: self.counters))
@@ -28,7 +31,7 @@ struct SensorLineHandlerTests {
             try pipeline.addHandler(
                 SensorLineHandler(
                     sinks: [self.recorder], devices: devices, counters: self.counters,
-                    logger: Logger(label: "test")))
+                    logger: Logger(label: "test"), rejectionReports: rejectionReports))
             let peer = try SocketAddress(ipAddress: "192.168.1.20", port: peerPort)
             self.channel.remoteAddress = peer
             try self.channel.connect(to: peer).wait()  // fires channelActive
@@ -73,6 +76,43 @@ struct SensorLineHandlerTests {
             if case .named(_, "nodemcu-01", 1, _) = event { return true } else { return false }
         }
         #expect(named)
+    }
+
+    @Test("a flood of bad lines: every one counted, only the report budget's worth reported, the rest summed up")
+    func rejectionFloodIsCountedNotPrinted() throws {
+        // perSecond 0: the budget never refills, so the count reported does not depend on time.
+        let connection = try Connection(rejectionReports: (burst: 3, perSecond: 0))
+        try connection.send(String(repeating: "garbage\n", count: 100) + "0,2003,21.0,40.0\n")
+        try connection.close()
+        #expect(connection.counters.statistics.rejected == 100)
+        #expect(connection.recorder.rejected.map(\.line) == [1, 2, 3])
+        #expect(connection.recorder.rejected.allSatisfy { $0.unreportedBefore == 0 })
+        #expect(connection.recorder.readings.map(\.line) == [101])  // the good line still gets through
+        let end = try #require(connection.recorder.disconnections.first)
+        #expect(end.rejected == 100 && end.unreported == 97)
+    }
+
+    @Test("ReportBudget: a burst, then a bounded rate; the count of unreported lines goes with the next report")
+    func reportBudget() throws {
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        var budget = ReportBudget(burst: 2, perSecond: 10, now: start)
+        var granted: [Bool] = []
+        for offset in [0, 0, 50, 100, 150] {  // a token every 100 ms once the burst of 2 is spent
+            granted.append(budget.take(now: start + .milliseconds(Int64(offset))))
+        }
+        #expect(granted == [true, true, false, true, false])
+        let later = start + .seconds(5)  // a long quiet spell refills to the burst, no more
+        granted = (0..<3).map { _ in budget.take(now: later) }
+        #expect(granted == [true, true, false])
+        let text = EventTextFormatter().format(
+            .rejected(
+                {
+                    var line = RejectedLine(
+                        received: .now(), peer: "p", device: "d", line: 9, reason: .lineTooLong, message: "m")
+                    line.unreportedBefore = 41
+                    return line
+                }()))
+        #expect(text?.text.contains("(41 more rejected lines before it, counted, not shown)") == true)
     }
 
     @Test("rejected lines name device, line number and reason, and the connection carries on")

@@ -18,11 +18,16 @@ public struct EventJSONFormatter: Sendable {
             json.add("at", at.iso8601)
             json.add("peer", peer)
             json.add("open", open)
-        case .refused(let peer, let at, let limit):
+        case .refused(let peer, let at, let reason, let unreported):
             json.add("event", "refused")
             json.add("at", at.iso8601)
             json.add("peer", peer)
-            json.add("limit", limit)
+            json.add("reason", reason.code)
+            switch reason {
+            case .serverFull(let limit), .addressFull(let limit): json.add("limit", limit)
+            case .notAllowed: break
+            }
+            if unreported > 0 { json.add("unreported_before", unreported) }
         case .named(let peer, let device, let line, let at):
             json.add("event", "named")
             json.add("at", at.iso8601)
@@ -48,6 +53,7 @@ public struct EventJSONFormatter: Sendable {
             json.add("line", rejected.line)
             json.add("reason", rejected.reason.code)
             json.add("message", rejected.message)
+            if rejected.unreportedBefore > 0 { json.add("unreported_before", rejected.unreportedBefore) }
         case .continuity(let continuity):
             self.add(continuity, to: &json)
         case .disconnected(let end):
@@ -58,6 +64,7 @@ public struct EventJSONFormatter: Sendable {
             json.add("duration", end.duration.seconds)
             json.add("readings", end.readings)
             json.add("rejected", end.rejected)
+            if end.unreported > 0 { json.add("rejected_unreported", end.unreported) }
             json.add("reason", end.reason.code)
             if case .error(let text) = end.reason { json.add("error", text) }
         }
@@ -129,6 +136,7 @@ public struct EventJSONFormatter: Sendable {
         json.add("connections_open", statistics.connectionsOpen)
         json.add("connections_total", statistics.connectionsAccepted)
         json.add("connections_refused", statistics.connectionsRefused)
+        json.add("refused_by_reason", object: statistics.refusedByReason.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         json.add("idle_timeouts", statistics.idleTimeouts)
     }
 }

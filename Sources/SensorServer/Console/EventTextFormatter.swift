@@ -33,15 +33,18 @@ public struct EventTextFormatter: Sendable {
             return ConsoleLine(text)
         case .connected(let peer, let at, let open):
             return ConsoleLine(self.stamp(at) + " " + self.paint("+ \(peer) connected", .green) + " (\(open) open)")
-        case .refused(let peer, let at, let limit):
+        case .refused(let peer, let at, let reason, let unreported):
             return ConsoleLine(
-                self.stamp(at) + " " + self.paint("✗ \(peer) refused", .red)
-                    + ": \(limit) connections already open (--max-connections \(limit))")
+                self.stamp(at) + " " + self.paint("✗ \(peer) refused", .red) + ": " + reason.explanation
+                    + (unreported > 0 ? " (\(unreported) more refusals before it, counted, not shown)" : ""),
+                on: .standardError)
         case .named(let peer, let device, _, let at):
             return ConsoleLine(self.stamp(at) + " = \(peer) is " + self.paint(device, .cyan))
         case .rejected(let rejected):
             let text = self.stamp(rejected.received) + " "
                 + self.paint("✗ \(rejected.device) line \(rejected.line):", .red) + " " + rejected.message
+                + (rejected.unreportedBefore > 0
+                    ? " (\(rejected.unreportedBefore) more rejected lines before it, counted, not shown)" : "")
             return ConsoleLine(text, on: .standardError)
         case .continuity(let continuity):
             return ConsoleLine(self.stamp(continuity.received) + " " + self.describe(continuity))
@@ -50,6 +53,7 @@ public struct EventTextFormatter: Sendable {
             let text = self.stamp(end.at) + " " + self.paint("- \(who) disconnected", .dim)
                 + " after \(Self.describe(end.duration)): \(end.reason); "
                 + "\(end.readings) reading\(end.readings == 1 ? "" : "s"), \(end.rejected) rejected"
+                + (end.unreported > 0 ? " (\(end.unreported) of them not shown one by one)" : "")
             return ConsoleLine(text)
         }
     }
@@ -72,6 +76,8 @@ public struct EventTextFormatter: Sendable {
         let statistics = summary.statistics
         let reasons = statistics.rejectedByReason.sorted { $0.key < $1.key }
             .map { "\($0.key.code) \($0.value)" }.joined(separator: ", ")
+        let refusals = statistics.refusedByReason.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var lines = [
             self.paint("tcplab serve stopped after \(Self.describe(summary.uptime))", .bold),
             "  devices       \(summary.devices)",
@@ -81,8 +87,8 @@ public struct EventTextFormatter: Sendable {
                 + (statistics.gaps == 0 ? "" : " (\(statistics.missingReadings) readings never arrived)"),
             "  repeats       \(statistics.repeats)",
             "  restarts      \(statistics.restarts)",
-            "  connections   \(statistics.connectionsAccepted) total, \(statistics.connectionsRefused) refused, "
-                + "\(statistics.idleTimeouts) idle timeouts",
+            "  connections   \(statistics.connectionsAccepted) total, \(statistics.connectionsRefused) refused"
+                + (refusals.isEmpty ? "" : " (\(refusals))") + ", \(statistics.idleTimeouts) idle timeouts",
             "  received      \(Self.describe(bytes: statistics.bytesReceived))",
         ]
         if statistics.connectionsOpen > 0 { lines.append("  still open    \(statistics.connectionsOpen)") }

@@ -5,8 +5,10 @@ import SensorProtocol
 public enum SensorEvent: Sendable {
     /// A board connected; `openConnections` includes it.
     case connected(peer: String, at: Timestamp, openConnections: Int)
-    /// A connection beyond `maxConnections` was accepted by the kernel and closed at once.
-    case refused(peer: String, at: Timestamp, limit: Int)
+    /// A connection the kernel accepted and the server closed at once (limits, `--allow`).
+    /// Refusals are reported at a bounded rate; `unreportedBefore` counts those left out since the
+    /// previous report (all are counted in the statistics).
+    case refused(peer: String, at: Timestamp, reason: ConnectionRefusal, unreportedBefore: Int = 0)
     /// The board sent `HELLO <name>`: from now on it is known by that name.
     case named(peer: String, device: String, line: Int, at: Timestamp)
     case reading(ReceivedReading)
@@ -44,6 +46,9 @@ public struct RejectedLine: Sendable, Hashable {
     public var reason: RejectionReason
     /// For a person: what was expected and what was found.
     public var message: String
+    /// Rejected lines of this connection since the previous report that were counted but not
+    /// reported one by one (a flood of bad lines is reported at a bounded rate).
+    public var unreportedBefore = 0
 
     public init(received: Timestamp, peer: String, device: String, line: Int, reason: RejectionReason, message: String) {
         self.received = received
@@ -120,12 +125,15 @@ public struct Disconnection: Sendable, Hashable {
     public var duration: Duration
     public var readings: Int
     public var rejected: Int
+    /// How many of `rejected` were counted without being reported one by one.
+    public var unreported: Int
     public var reason: DisconnectReason
 
     public init(
         peer: String, device: String, at: Timestamp, duration: Duration, readings: Int, rejected: Int,
-        reason: DisconnectReason
+        unreported: Int = 0, reason: DisconnectReason
     ) {
+        self.unreported = unreported
         self.peer = peer
         self.device = device
         self.at = at

@@ -50,7 +50,7 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
     /// Opens (creating if needed) `path` for appending; `header` is written if the file is empty.
     init(
         path: String, header: String?, batchBytes: Int = 64 * 1024, maxQueuedBytes: Int = 16 * 1024 * 1024,
-        flushInterval: TimeInterval = 0.2
+        flushInterval: TimeInterval = 0.05
     ) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

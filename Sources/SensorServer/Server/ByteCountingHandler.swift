@@ -6,13 +6,17 @@ final class ByteCountingHandler: ChannelInboundHandler {
     typealias InboundOut = ByteBuffer
 
     private let counters: LoopCounters
+    /// This connection's bytes so far (the shutdown drain compares it with the kernel's count).
+    private(set) var connectionBytes = 0
 
     init(counters: LoopCounters) {
         self.counters = counters
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.counters.statistics.bytesReceived += Self.unwrapInboundIn(data).readableBytes
+        let count = Self.unwrapInboundIn(data).readableBytes
+        self.counters.statistics.bytesReceived += count
+        self.connectionBytes += count
         context.fireChannelRead(data)
     }
 }

@@ -27,16 +27,28 @@ final class SensorLineHandler: ChannelInboundHandler {
     private var lineNumber = 0
     private var readings = 0
     private var rejected = 0
+    /// Rejected lines counted but not reported one by one (over the report budget).
+    private var unreported = 0
+    private var unreportedAtLastReport = 0
+    private var reportBudget: ReportBudget
     private var connectedAt = NIODeadline.now()
     private var closeReason = DisconnectReason.peerClosed
     /// Set by every read; the shutdown drain closes the connection once a check finds it unset.
     private var sawInputSinceCheck = false
     private var draining = false
+    /// The connection's byte count, for the drain to compare with the kernel's (see `KernelReceiveCount`).
+    private let byteCounter: ByteCountingHandler?
 
     /// How long a draining connection must stay silent before it counts as fully read.
-    static let drainQuietPeriod = TimeAmount.milliseconds(20)
+    /// Long enough for a busy event loop to come round to this connection again.
+    static let drainQuietPeriod = TimeAmount.milliseconds(50)
 
-    init(sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger) {
+    init(
+        sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger,
+        rejectionReports: (burst: Int, perSecond: Int) = (20, 10), byteCounter: ByteCountingHandler? = nil
+    ) {
+        self.byteCounter = byteCounter
+        self.reportBudget = ReportBudget(burst: rejectionReports.burst, perSecond: rejectionReports.perSecond)
         self.sinks = sinks
         self.devices = devices
         self.counters = counters
@@ -53,8 +65,10 @@ final class SensorLineHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = Self.unwrapInboundIn(data)
         self.lineNumber += 1
+        // Without detail: a flood of bad lines costs only their reasons; the few that are
+        // reported are parsed again with their text (see `reject`).
         let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(SensorParseError) in try SensorLineParser.parse(bytes) }
+            Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(bytes) }
         }
         switch parsed {
         case .success(.reading(let reading)):
@@ -64,7 +78,13 @@ final class SensorLineHandler: ChannelInboundHandler {
             self.deviceRecord = self.devices.record(for: name)
             self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
         case .failure(let error):
-            self.reject(.parse(error.reason), message: error.message)
+            self.reject(.parse(error.reason)) {
+                let described = line.withUnsafeReadableBytes { bytes in
+                    Result { () throws(SensorParseError) in try SensorLineParser.parse(bytes) }
+                }
+                if case .failure(let full) = described { return full.message }
+                return error.message  // not reached: both parses apply the same rules
+            }
         }
     }
 
@@ -81,14 +101,15 @@ final class SensorLineHandler: ChannelInboundHandler {
             case .lineTooLong(let length, let limit):
                 self.reject(
                     .lineTooLong,
-                    message: "line-too-long: expected at most \(limit) bytes before a newline, "
-                        + "found \(length) (thrown away up to the next newline)")
+                    message: { "line-too-long: expected at most \(limit) bytes before a newline, "
+                        + "found \(length) (thrown away up to the next newline)" })
             case .partialLine(let bytes):
-                let text = SensorLineParser.quoted(bytes.readableBytesView)
                 self.reject(
                     .partialLine,
-                    message: "partial-line: expected a newline before the connection ended, "
-                        + "found \(bytes.readableBytes) bytes \(text)")
+                    message: {
+                        "partial-line: expected a newline before the connection ended, "
+                            + "found \(bytes.readableBytes) bytes \(SensorLineParser.quoted(bytes.readableBytesView))"
+                    })
             }
         case IdleStateHandler.IdleStateEvent.read:
             self.closeReason = .idleTimeout
@@ -123,7 +144,8 @@ final class SensorLineHandler: ChannelInboundHandler {
             .disconnected(
                 Disconnection(
                     peer: self.peer, device: self.device, at: .now(), duration: duration,
-                    readings: self.readings, rejected: self.rejected, reason: self.closeReason)))
+                    readings: self.readings, rejected: self.rejected, unreported: self.unreported,
+                    reason: self.closeReason)))
         context.fireChannelInactive()
     }
 
@@ -148,14 +170,21 @@ final class SensorLineHandler: ChannelInboundHandler {
                     received: now, peer: self.peer, device: self.device, line: self.lineNumber, reading: reading)))
     }
 
-    private func reject(_ reason: RejectionReason, message: String) {
+    /// Counts every rejected line; reports it (with its message, built only then) while the
+    /// connection's `ReportBudget` allows, and says how many went unreported in between.
+    private func reject(_ reason: RejectionReason, message: () -> String) {
         self.rejected += 1
         self.counters.statistics.rejectedByReason[reason, default: 0] += 1
-        self.emit(
-            .rejected(
-                RejectedLine(
-                    received: .now(), peer: self.peer, device: self.device, line: self.lineNumber, reason: reason,
-                    message: message)))
+        guard self.reportBudget.take(now: .now()) else {
+            self.unreported += 1
+            return
+        }
+        var line = RejectedLine(
+            received: .now(), peer: self.peer, device: self.device, line: self.lineNumber, reason: reason,
+            message: message())
+        line.unreportedBefore = self.unreported - self.unreportedAtLastReport
+        self.unreportedAtLastReport = self.unreported
+        self.emit(.rejected(line))
     }
 
     private func emit(_ event: SensorEvent) {
@@ -164,20 +193,33 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     // MARK: - Shutdown drain
 
-    /// Keeps reading until the connection has been quiet for one period, then closes it: what the
-    /// board already delivered to our kernel gets processed, and nothing waits forever (the server
-    /// also force-closes at its drain deadline).
+    /// Keeps reading until the connection has been quiet for one period and (where the kernel
+    /// says) every byte it received has been read, then closes it: what the board already
+    /// delivered to our kernel gets processed, even when a busy event loop comes round late, and
+    /// nothing waits forever (the server also force-closes at its drain deadline).
     private func scheduleDrainCheck(context: ChannelHandlerContext) {
         context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainQuietPeriod) {
             guard context.channel.isActive else { return }
             if self.sawInputSinceCheck {
                 self.sawInputSinceCheck = false
                 self.scheduleDrainCheck(context: context)
-            } else {
-                self.closeReason = .serverShutdown
-                context.close(promise: nil)
+                return
+            }
+            guard let counter = self.byteCounter else { return self.closeDrained(context: context) }
+            KernelReceiveCount.query(context.channel) { kernelBytes in
+                if let kernelBytes, kernelBytes > UInt64(counter.connectionBytes) {
+                    self.scheduleDrainCheck(context: context)  // data waits in the socket: keep reading
+                } else {
+                    self.closeDrained(context: context)
+                }
             }
         }
+    }
+
+    private func closeDrained(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        self.closeReason = .serverShutdown
+        context.close(promise: nil)
     }
 }
 

@@ -69,7 +69,7 @@ public final class SensorServer: Sendable {
         let devices = DeviceRegistry()
         let listenerLoop = group.next()
         let gate = ConnectionGate(
-            maxConnections: configuration.maxConnections, counters: counters[ObjectIdentifier(listenerLoop)]!,
+            configuration: configuration, counters: counters[ObjectIdentifier(listenerLoop)]!,
             sinks: sinks, logger: logger, eventLoop: listenerLoop)
 
         var bootstrap = ServerBootstrap(group: listenerLoop, childGroup: group)
@@ -88,16 +88,25 @@ public final class SensorServer: Sendable {
                     if let idle = configuration.idleTimeout {
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                     }
-                    try pipeline.addHandler(ByteCountingHandler(counters: loopCounters))
+                    let byteCounter = ByteCountingHandler(counters: loopCounters)
+                    try pipeline.addHandler(byteCounter)
                     try pipeline.addHandler(
                         ByteToMessageHandler(LineFramingDecoder(maxLineLength: configuration.maxLineLength)))
                     try pipeline.addHandler(
-                        SensorLineHandler(sinks: sinks, devices: devices, counters: loopCounters, logger: logger))
+                        SensorLineHandler(
+                            sinks: sinks, devices: devices, counters: loopCounters, logger: logger,
+                            rejectionReports: (configuration.reportRate.burst, configuration.reportRate.perSecond),
+                            byteCounter: byteCounter))
                 }
             }
             // tcpOption, not socketOption: at SOL_SOCKET level option 1 is SO_DEBUG, which needs
             // CAP_NET_ADMIN, so every connection failed for a server not run as root.
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Fairness: one read of at most 16 KiB per connection per event-loop turn, so a client
+            // flooding bytes cannot make a board that sends a line every few seconds wait long.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16 * 1024))
         if configuration.keepAlive {
             bootstrap = bootstrap.childChannelOption(.socketOption(.so_keepalive), value: 1)
             #if os(Linux)

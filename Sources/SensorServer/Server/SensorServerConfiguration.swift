@@ -9,6 +9,15 @@ public struct SensorServerConfiguration: Sendable {
     public var maxLineLength = 256
     /// Connections beyond this many are closed as soon as they are accepted; `nil` = no limit.
     public var maxConnections: Int?
+    /// Connections from one IP address beyond this many are closed as soon as they are accepted,
+    /// so one misbehaving host cannot take every slot; `nil` = no limit.
+    public var maxConnectionsPerAddress: Int?
+    /// When not empty, only peers in one of these ranges are served; others are closed on arrival.
+    public var allowedRanges: [AddressRange] = []
+    /// How many rejected lines per connection, and refused connections in all, are reported one
+    /// by one: a burst, then a steady rate. Beyond it they are only counted, so a flood of garbage
+    /// or of connection attempts cannot keep the server busy printing.
+    public var reportRate = ReportRate(burst: 20, perSecond: 10)
     /// A connection that sends nothing for this long is closed; `nil` = never.
     public var idleTimeout: TimeAmount? = .seconds(60)
     /// TCP keepalive probes find half-open connections (a board that lost power sends no FIN).
@@ -25,6 +34,16 @@ public struct SensorServerConfiguration: Sendable {
     public var backlog: Int32 = 4096
 
     public init() {}
+}
+
+public struct ReportRate: Sendable, Hashable {
+    public var burst: Int
+    public var perSecond: Int
+
+    public init(burst: Int, perSecond: Int) {
+        self.burst = burst
+        self.perSecond = perSecond
+    }
 }
 
 /// Why the server could not start.

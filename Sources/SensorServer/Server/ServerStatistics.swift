@@ -7,7 +7,8 @@ public struct ServerStatistics: Sendable, Hashable {
     /// Connections accepted and kept (refused ones not included).
     public var connectionsAccepted = 0
     public var connectionsClosed = 0
-    public var connectionsRefused = 0
+    /// Connections closed on arrival, by `ConnectionRefusal.code`.
+    public var refusedByReason: [String: Int] = [:]
     public var idleTimeouts = 0
     /// Number of gaps, and readings missing in them.
     public var gaps = 0
@@ -19,6 +20,7 @@ public struct ServerStatistics: Sendable, Hashable {
 
     public var rejected: Int { self.rejectedByReason.values.reduce(0, +) }
     public var connectionsOpen: Int { self.connectionsAccepted - self.connectionsClosed }
+    public var connectionsRefused: Int { self.refusedByReason.values.reduce(0, +) }
 
     mutating func count(_ finding: ContinuityFinding) {
         switch finding {
@@ -37,7 +39,7 @@ public struct ServerStatistics: Sendable, Hashable {
         sum.bytesReceived += rhs.bytesReceived
         sum.connectionsAccepted += rhs.connectionsAccepted
         sum.connectionsClosed += rhs.connectionsClosed
-        sum.connectionsRefused += rhs.connectionsRefused
+        sum.refusedByReason.merge(rhs.refusedByReason, uniquingKeysWith: +)
         sum.idleTimeouts += rhs.idleTimeouts
         sum.gaps += rhs.gaps
         sum.missingReadings += rhs.missingReadings

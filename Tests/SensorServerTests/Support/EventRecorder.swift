@@ -41,6 +41,10 @@ final class EventRecorder: SensorEventSink {
     var refusedCount: Int {
         self.all.filter { if case .refused = $0 { return true } else { return false } }.count
     }
+
+    var refusals: [ConnectionRefusal] {
+        self.all.compactMap { if case .refused(_, _, let reason, _) = $0 { return reason } else { return nil } }
+    }
 }
 
 /// Waits until `condition` holds, checking every 10 ms, at most `attempts` times (10 s by

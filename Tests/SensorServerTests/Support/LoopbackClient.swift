@@ -12,9 +12,15 @@ import Darwin
 struct LoopbackClient {
     let channel: Channel
 
-    static func connect(port: Int) async throws -> LoopbackClient {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port).get()
+    /// `source` picks the client's own address (any of 127.0.0.0/8 works on Linux), for tests of
+    /// per-address rules; `host` is the server's.
+    static func connect(
+        port: Int, host: String = "127.0.0.1", from source: String? = nil,
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> LoopbackClient {
+        var bootstrap = ClientBootstrap(group: group)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap.connect(host: host, port: port).get()
         return LoopbackClient(channel: channel)
     }
 
