@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 BIN_DEBUG   := .build/debug/tcplab
 BIN_RELEASE := .build/release/tcplab
 
-.PHONY: all deps build release test test-swift test-firmware demo bench clean
+.PHONY: all deps build release test test-swift test-firmware demo bench fuzz fuzz-build clean
 
 all: build
 
@@ -36,5 +36,18 @@ bench: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	bench/run.sh
 
+# libFuzzer + AddressSanitizer on the decoders (a separate package, fuzz/, so `make test` never builds it).
+# FUZZ_SECONDS per target; docs/robustness.md has the figures.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -c release --package-path fuzz --scratch-path .build-fuzz \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@python3 fuzz/make-seeds.py fuzz/out/seeds
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
+
 clean:
-	rm -rf .build firmware/build
+	rm -rf .build .build-fuzz fuzz/out firmware/build
