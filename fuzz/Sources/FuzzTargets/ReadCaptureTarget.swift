@@ -36,7 +36,7 @@ public func fuzzReadCapture(_ bytes: UnsafeRawBufferPointer) {
         }) != .end {}
     } catch let error as CaptureError {
         // A damaged file must name a record after the ones delivered.
-        if case .damagedFile(_, let record, _) = error {
+        if case .damagedFile(_, let record, _, _) = error {
             precondition(record == records + 1, "damaged record \(record) after \(records) delivered")
         }
     } catch {
