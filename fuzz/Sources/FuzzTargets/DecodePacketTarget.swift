@@ -22,9 +22,26 @@ public func fuzzDecodePacket(_ bytes: UnsafeRawBufferPointer) {
         for frame in 1...2 {
             let analyzed = analyzer.analyze(frame: frame, seconds: 1_700_000_000, nanoseconds: frame,
                                             bytes: bytes)
-            if analyzed.packet.tcp != nil {
-                precondition(analyzed.packet.capturedPayloadLength >= 0, "negative captured payload")
-                precondition(analyzed.packet.capturedPayloadLength <= bytes.count, "payload beyond the capture")
+            if let tcp = analyzed.packet.tcp {
+                let packet = analyzed.packet
+                precondition(packet.capturedPayloadLength >= 0, "negative captured payload")
+                precondition(packet.capturedPayloadLength == 0
+                             || packet.payloadOffset + packet.capturedPayloadLength <= bytes.count,
+                             "payload beyond the capture")
+                // encode beside parse: what was decoded encodes to bytes that decode the same.
+                if tcp.optionsError == nil {
+                    let again = tcp.encode().withUnsafeBytes { try? TCPHeader.parse($0) }
+                    precondition(again == tcp, "TCP header does not survive encode → parse")
+                }
+            }
+            switch analyzed.packet.network {
+            case .ipv4(let header)?:
+                precondition(header.encode().withUnsafeBytes { try? IPv4Header.parse($0) } == header,
+                             "IPv4 header does not survive encode → parse")
+            case .ipv6(let header)? where header.extensionHeaders.isEmpty:   // encode() writes the fixed header only
+                precondition(header.encode().withUnsafeBytes { try? IPv6Header.parse($0) } == header,
+                             "IPv6 header does not survive encode → parse")
+            default: break
             }
             output.removeAll()
             text.render(analyzed, bytes: bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
