@@ -37,3 +37,30 @@ struct FuzzRegressionTests {
         #expect(raw.error?.layer == "IPv6")
     }
 }
+
+@Suite("TCP options: inputs found by fuzzing")
+struct TCPOptionFuzzRegressionTests {
+    /// A 24-byte options area whose last byte is kind 255 with no room for its length byte.
+    /// It was silently dropped (no error, and encode → parse did not give the header back);
+    /// now it is a malformed option, and the options before it are kept.
+    @Test func optionKindInTheLastByteHasNoLength() throws {
+        var tcp: [UInt8] = [0x13, 0xba, 0xe2, 0x80, 0xea, 0x59, 0x65, 0xc2, 0xc9, 0x5e, 0xfb, 0xaf,
+                            0xb0, 0x10, 0x00, 0x40, 0x15, 0xa3, 0x00, 0x00]   // data offset 11 = 44 bytes, ACK
+        tcp += [0x01, 0x01, 0x08, 0x0a, 0x56, 0xea, 0xf9, 0x54, 0x5f, 0xd8, 0x34, 0x5a]   // NOP NOP timestamps
+        tcp += [0x01, 0x05, 0x0a, 0xff, 0x44, 0x69, 0x63, 0x74, 0xff, 0xff, 0xff]         // NOP SACK (1 block)
+        tcp += [0xff]                                                                       // kind 255, no length
+        let header = try tcp.withUnsafeBytes { try TCPHeader.parse($0) }
+        #expect(header.optionsError?.kind == .malformed)
+        #expect(header.optionsError?.field == "option kind 255 length")
+        #expect(header.timestamps?.value == 0x56ea_f954)
+        #expect(header.sackBlocks.count == 1)
+    }
+
+    /// A kind in the last captured byte of a cut capture is still a truncation, not malformed.
+    @Test func optionKindCutByTheSnaplenIsTruncated() throws {
+        var tcp: [UInt8] = [0x13, 0xba, 0xe2, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0]
+        tcp += [0x02]   // MSS kind, then the capture ends (data offset says 24 bytes)
+        let header = try tcp.withUnsafeBytes { try TCPHeader.parse($0) }
+        #expect(header.optionsError?.kind == .truncated)
+    }
+}
