@@ -94,7 +94,12 @@ extension TCPLab {
                 case .stayRoot:
                     StandardError.print("tcplab: running as root (not started with sudo, no --user): root is kept for the whole capture; --user NAME gives it up once the capture is open")
                 case .unprivileged:
-                    break
+                    // Started without root from a binary given capabilities by setcap: they too
+                    // are only needed to open the handle.
+                    if CaptureCapabilities.held {
+                        try CaptureCapabilities.giveUp()
+                        StandardError.print("tcplab: capture open; capabilities (cap_net_raw, cap_net_admin) given up")
+                    }
                 }
                 writer = try write.map { try source.makeWriter(path: $0) }
             } catch let error as CaptureError {

@@ -37,6 +37,39 @@ struct PrivilegeDropTests {
                    "needs root (network namespace, capture, changing user) and a 'nobody' account"),
           .timeLimit(.minutes(1)), arguments: cases)
     func dropsPrivileges(_ testCase: Case) throws {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
+        environment.merge(testCase.environment) { $1 }
+        try captureHandshake(command: [TCPLabBinary.url.path], extraArguments: testCase.arguments,
+                             environment: environment, owner: testCase.owner, message: testCase.message)
+    }
+
+    /// The way to capture without sudo at all: a copy of the binary given the capabilities by
+    /// setcap, run by an ordinary user. It gives them up once the handle is open.
+    @Test("a setcap binary run by an ordinary user gives its capabilities up",
+          .enabled(if: isRoot && getpwnam("nobody") != nil
+                   && FileManager.default.isExecutableFile(atPath: "/usr/sbin/setcap")
+                   && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+                   "needs root, 'nobody', setcap (libcap2-bin) and runuser"),
+          .timeLimit(.minutes(1)))
+    func setcapBinaryGivesUpCapabilities() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-setcap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        chmod(directory.path, 0o755)
+        let binary = directory.appendingPathComponent("tcplab").path
+        try FileManager.default.copyItem(atPath: TCPLabBinary.url.path, toPath: binary)
+        let setcap = try runProcess(URL(fileURLWithPath: "/usr/sbin/setcap"), ["cap_net_raw,cap_net_admin=eip", binary])
+        try #require(setcap.status == 0, "setcap failed (a filesystem without extended attributes?): \(setcap.stderr)")
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
+        try captureHandshake(command: ["/usr/sbin/runuser", "-u", "nobody", "--", binary], extraArguments: [],
+                             environment: environment, owner: Self.nobody.uid,
+                             message: "capabilities (cap_net_raw, cap_net_admin) given up")
+    }
+
+    /// Runs `command capture -i lo -c 3 -w DIR/lab.pcap` in a fresh network namespace while a
+    /// handshake happens there; checks stderr, the file's owner, and that the file reads back.
+    private func captureHandshake(command: [String], extraArguments: [String], environment: [String: String],
+                                  owner: uid_t, message expected: String) throws {
         let namespace = "tcplab-priv-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         _ = try runProcess(ipCommand, ["netns", "add", namespace])
         defer { _ = try? runProcess(ipCommand, ["netns", "del", namespace]) }
@@ -51,10 +84,8 @@ struct PrivilegeDropTests {
 
         let capture = Process()
         capture.executableURL = ipCommand
-        capture.arguments = ["netns", "exec", namespace, TCPLabBinary.url.path, "capture", "-i", "lo", "-c", "3",
-                             "--format", "json", "-w", output] + testCase.arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
-        environment.merge(testCase.environment) { $1 }
+        capture.arguments = ["netns", "exec", namespace] + command
+            + ["capture", "-i", "lo", "-c", "3", "--format", "json", "-w", output] + extraArguments
         capture.environment = environment
         let out = Pipe(), err = Pipe()
         capture.standardOutput = out
@@ -82,11 +113,11 @@ struct PrivilegeDropTests {
         stderr.append(err.fileHandleForReading.readDataToEndOfFile())
         let message = String(decoding: stderr, as: UTF8.self)
         #expect(capture.terminationStatus == 0, "stderr: \(message)")
-        #expect(message.contains(testCase.message), "stderr: \(message)")
+        #expect(message.contains(expected), "stderr: \(message)")
         #expect(try jsonLines(String(decoding: stdout, as: UTF8.self)).count == 3)
 
         let attributes = try FileManager.default.attributesOfItem(atPath: output)
-        #expect((attributes[.ownerAccountID] as? NSNumber)?.uint32Value == testCase.owner)
+        #expect((attributes[.ownerAccountID] as? NSNumber)?.uint32Value == owner)
         // The file is a complete capture: read back, it holds the three handshake packets.
         let reread = try TCPLabBinary.run(["read", output, "--format", "json"])
         #expect(reread.status == 0)
