@@ -98,6 +98,19 @@ struct PrivilegeDropTests {
         while !String(decoding: stderr, as: UTF8.self).contains("capturing on"), Date() < deadline, capture.isRunning {
             stderr.append(err.fileHandleForReading.availableData)
         }
+        // Every thread of the process, not just the one that called setuid, runs as the new user
+        // (`ip netns exec` execs tcplab in place, so this is tcplab's pid). An async main once left
+        // the main thread root while the workers dropped.
+        if command == [TCPLabBinary.url.path] {
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(capture.processIdentifier)/task")
+            #expect(!tasks.isEmpty)
+            for task in tasks {
+                let status = try String(contentsOfFile: "/proc/\(capture.processIdentifier)/task/\(task)/status", encoding: .utf8)
+                let uids = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?
+                    .split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().compactMap { UInt32($0) }
+                #expect(uids == [owner, owner, owner, owner], "thread \(task): \(uids ?? [])")
+            }
+        }
         let client = """
             import socket
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
