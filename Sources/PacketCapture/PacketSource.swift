@@ -22,6 +22,10 @@ public final class PacketSource {
     /// With a BPF filter libpcap skips records inside one read, so offsets span several records.
     private var filtered = false
     private var reportedHeaderDamage = false
+    /// Classic pcap without a filter: where the next record starts, counted rather than asked
+    /// of the stream (ftell costs a system call per record; the count costs nothing).
+    private var nextRecordOffset = 24
+    private var countsOffsets: Bool { fileHeader.map { !$0.isPcapng } == true && !filtered }
 
     private init(handle: OpaquePointer, name: String, isLive: Bool, fileHeader: CaptureFileHeader? = nil) {
         self.handle = handle
@@ -122,12 +126,12 @@ public final class PacketSource {
     public func next(_ body: (CapturedPacket) throws -> Void) throws -> Step {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
-        let start = file.map { ftell($0) }
+        let start: Int? = file.map { countsOffsets ? nextRecordOffset : Int(ftell($0)) }
         let status = pcap_next_ex(handle, &header, &data)
         switch status {
         case 1:
             let header = header!.pointee
-            if let file, let start { try check(header, start: start, end: ftell(file)) }
+            if let file, let start { try check(header, start: start, file: file) }
             recordNumber += 1
             let packet = CapturedPacket(
                 number: recordNumber, seconds: Int(header.ts.tv_sec), nanoseconds: Int(header.ts.tv_usec),
@@ -146,13 +150,13 @@ public final class PacketSource {
         default:
             let detail = String(cString: pcap_geterr(handle))
             if isLive { throw CaptureError.failed(operation: "reading from \(name)", detail: detail) }
-            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, offset: start.map { Int($0) },
+            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, offset: start,
                                            detail: DamageExplanation.explain(libpcap: detail))
         }
     }
 
     /// What libpcap accepts but a sound capture cannot hold.
-    private func check(_ header: pcap_pkthdr, start: Int, end: Int) throws {
+    private func check(_ header: pcap_pkthdr, start: Int, file: UnsafeMutablePointer<FILE>) throws {
         func damaged(_ detail: String) -> CaptureError {
             .damagedFile(path: name, record: recordNumber + 1, offset: start, detail: detail)
         }
@@ -160,15 +164,17 @@ public final class PacketSource {
             throw damaged("the record says \(header.caplen) bytes were captured of a packet only \(header.len) bytes long; "
                           + "a capture cannot hold more than the packet had, so the record header is corrupt")
         }
-        // libpcap cuts a record longer than the snapshot length down to it without a word;
-        // the bytes it skipped show as the distance the file moved.
-        if let fileHeader, !fileHeader.isPcapng, !filtered {
-            let stored = end - start - fileHeader.recordHeaderLength
+        guard let fileHeader, countsOffsets else { return }
+        // libpcap cuts a record longer than the snapshot length down to it without a word, so a
+        // record exactly that long may have been longer: the distance the file moved tells.
+        if Int32(clamping: header.caplen) == pcap_snapshot(handle) {
+            let stored = Int(ftell(file)) - start - fileHeader.recordHeaderLength
             if stored > Int(header.caplen) {
                 throw damaged("the record holds \(stored) captured bytes, more than the file's snapshot length "
                               + "(\(fileHeader.snapshotLength)) allows; the record or the file header is corrupt")
             }
         }
+        nextRecordOffset = start + fileHeader.recordHeaderLength + Int(header.caplen)
     }
 
     /// Makes a blocked `next` return `.end`. Safe to call from a signal handler or another thread.
