@@ -2,6 +2,7 @@
 # Runs each libFuzzer target for FUZZ_SECONDS (default 60) on its seed corpus and prints one line
 # per target: executions, executions per second, corpus size, coverage, and any crash it wrote.
 # The fuzzers must be built first (`make fuzz` does both). Exit status 1 if any target crashed.
+# FUZZ_TARGETS (space-separated names) picks some of them.
 set -u
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
@@ -12,6 +13,8 @@ status=0
 printf '%-18s %10s %9s %8s %6s  %s\n' target executions "exec/s" corpus cov result
 # name  product  max_len
 while read -r name product max_len; do
+    # FUZZ_TARGETS="read-capture sensor-line" runs only those.
+    if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $name "* ]]; then continue; fi
     mkdir -p "$out/corpus/$name"
     log="$out/logs/$name.log"
     # -timeout: one input running longer than 10 s is a hang; -rss_limit_mb: unbounded memory is a bug.

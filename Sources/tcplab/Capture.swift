@@ -87,20 +87,7 @@ extension TCPLab {
                 source = try PacketSource.open(interface: interface, snaplen: snaplen)
                 try source.setFilter(filterExpression)
                 // Root ends here: no packet has been read and no file created yet.
-                switch privileges {
-                case .become(let account):
-                    try PrivilegeDrop.become(account)
-                    StandardError.print("tcplab: capture open; now running as user \(account.name) (uid \(account.uid), gid \(account.gid)), root given up")
-                case .stayRoot:
-                    StandardError.print("tcplab: running as root (not started with sudo, no --user): root is kept for the whole capture; --user NAME gives it up once the capture is open")
-                case .unprivileged:
-                    // Started without root from a binary given capabilities by setcap: they too
-                    // are only needed to open the handle.
-                    if CaptureCapabilities.held {
-                        try CaptureCapabilities.giveUp()
-                        StandardError.print("tcplab: capture open; capabilities (cap_net_raw, cap_net_admin) given up")
-                    }
-                }
+                if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
                 writer = try write.map { try source.makeWriter(path: $0) }
             } catch let error as CaptureError {
                 StandardError.print("tcplab: \(error)")

@@ -1,3 +1,5 @@
+import PacketCapture
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,6 +75,25 @@ struct PrivilegeDrop {
         }
         let name = known?.name ?? environment["SUDO_USER"] ?? "uid \(uid)"
         return .become(Account(name: name, uid: uid, gid: gid))
+    }
+
+    /// Does what `plan` decided, once the capture handle is open; returns the line to tell the
+    /// user (which user it now runs as), if any. Shared by every command that opens a capture.
+    static func carryOut(_ plan: Plan) throws -> String? {
+        switch plan {
+        case .become(let account):
+            try become(account)
+            return "capture open; now running as user \(account.name) (uid \(account.uid), gid \(account.gid)), root given up"
+        case .stayRoot:
+            return "running as root (not started with sudo, no --user): root is kept for the whole capture; "
+                + "--user NAME gives it up once the capture is open"
+        case .unprivileged:
+            // Started without root from a binary given capabilities by setcap: they too are only
+            // needed to open the handle.
+            guard CaptureCapabilities.held else { return nil }
+            try CaptureCapabilities.giveUp()
+            return "capture open; capabilities (cap_net_raw, cap_net_admin) given up"
+        }
     }
 
     /// Becomes `account` for good: supplementary groups, then group, then user (in that order,
