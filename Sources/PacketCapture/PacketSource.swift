@@ -160,6 +160,10 @@ public final class PacketSource {
         func damaged(_ detail: String) -> CaptureError {
             .damagedFile(path: name, record: recordNumber + 1, offset: start, detail: detail)
         }
+        if header.len == 0 {
+            throw damaged("the record says the packet was 0 bytes long on the wire; no packet is, so the record "
+                          + "header is corrupt")
+        }
         if header.caplen > header.len {
             throw damaged("the record says \(header.caplen) bytes were captured of a packet only \(header.len) bytes long; "
                           + "a capture cannot hold more than the packet had, so the record header is corrupt")
