@@ -50,7 +50,7 @@ struct PrivilegeDrop {
         case become(Account)
         /// Root with nobody to become: go on as root, and say so.
         case stayRoot
-        /// Not root: nothing to give up (capabilities from setcap stay, see docs/capture.md).
+        /// Not root: no user to change; capabilities from setcap, if any, are cleared (docs/capture.md).
         case unprivileged
     }
 
