@@ -22,11 +22,12 @@ extension TCPLab {
                 capabilities so it needs no sudo at all:
                   sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcplab)"
 
-                Root is needed only to open the capture. Right after that, and before it reads a
-                packet or creates the -w file, tcplab gives root up for good: to the user who ran
-                sudo (SUDO_UID/SUDO_GID), or to --user NAME. It says on stderr which user it runs
-                as; the file it writes belongs to that user. Run as root without sudo and without
-                --user, it stays root and says so.
+                Privilege is needed only to open the capture. Right after that, before
+                it reads a packet or creates the -w file, tcplab gives it up for good:
+                it becomes the user who ran sudo (SUDO_UID/SUDO_GID) or --user NAME, or
+                clears the capabilities setcap gave it, and says so on stderr. The -w
+                file belongs to that user. As root without sudo or --user it stays root
+                and says so.
 
                 Ctrl-C stops it and prints how many packets were captured and how many the kernel
                 dropped (as tcpdump does).
