@@ -46,8 +46,9 @@ public func fuzzReadCapture(_ bytes: UnsafeRawBufferPointer) {
     ConnectionSummary().render(analyzer.tracker.history, frames: analyzer.frames, into: &output)
 }
 
-/// One file per process, in memory when /dev/shm exists.
+/// One file per process, in memory when /dev/shm exists, removed when the fuzzer exits.
 let scratchFile: String = {
     let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+    atexit { unlink(scratchFile) }
     return "\(directory)/tcplab-fuzz-\(getpid()).cap"
 }()
