@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 BIN_DEBUG   := .build/debug/tcplab
 BIN_RELEASE := .build/release/tcplab
 
-.PHONY: all deps build release test test-swift test-firmware demo bench soak clean
+.PHONY: all deps build release test test-swift test-firmware demo bench soak fuzz fuzz-build clean
 
 all: build
 
@@ -42,5 +42,18 @@ soak: deps
 	$(SWIFT) build -c release --product tcplab $(BUILD_FLAGS)
 	bench/soak.sh
 
+# libFuzzer + AddressSanitizer on the decoders (a separate package, fuzz/, so `make test` never builds it).
+# FUZZ_SECONDS per target; docs/robustness.md has the figures.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -c release --package-path fuzz --scratch-path .build-fuzz \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@python3 fuzz/make-seeds.py fuzz/out/seeds
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
+
 clean:
-	rm -rf .build firmware/build
+	rm -rf .build .build-fuzz fuzz/out firmware/build

@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tcplab", targets: ["tcplab"]),
+        // For the fuzz package in fuzz/ (it depends on this one by path); nothing else needs them.
+        .library(name: "TCPLabDecoding",
+                 targets: ["WireFormat", "TCPAnalysis", "LabReport", "PacketCapture", "SensorProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -15,11 +15,24 @@ public final class PacketSource {
     public let name: String
     public let isLive: Bool
     private var recordNumber = 0
+    /// For a saved file: the stream libpcap reads, to say at which byte offset a record starts.
+    private let file: UnsafeMutablePointer<FILE>?
+    /// What the file's own header says, read before libpcap (which quietly repairs some of it).
+    private let fileHeader: CaptureFileHeader?
+    /// With a BPF filter libpcap skips records inside one read, so offsets span several records.
+    private var filtered = false
+    private var reportedHeaderDamage = false
+    /// Classic pcap without a filter: where the next record starts, counted rather than asked
+    /// of the stream (ftell costs a system call per record; the count costs nothing).
+    private var nextRecordOffset = 24
+    private var countsOffsets: Bool { fileHeader.map { !$0.isPcapng } == true && !filtered }
 
-    private init(handle: OpaquePointer, name: String, isLive: Bool) {
+    private init(handle: OpaquePointer, name: String, isLive: Bool, fileHeader: CaptureFileHeader? = nil) {
         self.handle = handle
         self.name = name
         self.isLive = isLive
+        self.fileHeader = fileHeader
+        file = isLive ? nil : pcap_file(handle)
     }
 
     deinit { pcap_close(handle) }
@@ -30,9 +43,11 @@ public final class PacketSource {
         guard let handle = pcap_open_offline_with_tstamp_precision(
             path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
-            throw CaptureError.cannotOpenFile(path: path, detail: String(cString: errorBuffer))
+            throw CaptureError.cannotOpenFile(
+                path: path, detail: DamageExplanation.explainOpen(libpcap: String(cString: errorBuffer),
+                                                                  header: firstBytes(of: path), fileSize: size(of: path)))
         }
-        return PacketSource(handle: handle, name: path, isLive: false)
+        return PacketSource(handle: handle, name: path, isLive: false, fileHeader: CaptureFileHeader(path: path))
     }
 
     /// Opens a live capture. `immediate` delivers each packet as it arrives (no buffering delay),
@@ -67,6 +82,19 @@ public final class PacketSource {
         return PacketSource(handle: handle, name: interface, isLive: true)
     }
 
+    private static func firstBytes(of path: String) -> [UInt8] {
+        guard let stream = fopen(path, "rb") else { return [] }
+        defer { fclose(stream) }
+        var bytes = [UInt8](repeating: 0, count: 4)
+        let count = fread(&bytes, 1, 4, stream)
+        return Array(bytes.prefix(count))
+    }
+
+    private static func size(of path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     /// libpcap's DLT number for this capture's link layer.
     public var dataLinkType: Int32 { pcap_datalink(handle) }
 
@@ -82,21 +110,29 @@ public final class PacketSource {
         guard pcap_setfilter(handle, &program) == 0 else {
             throw CaptureError.badFilter(expression: expression, detail: String(cString: pcap_geterr(handle)))
         }
+        filtered = true
     }
 
     public enum Step { case packet, timeout, end }
 
     /// Reads the next record and hands it to `body`. Returns `.timeout` when a live capture had
     /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()`.
+    ///
+    /// A saved file is checked as it is read: the first record that cannot be right (cut short,
+    /// a length no capture can have, more bytes than the packet had or than the file's snapshot
+    /// length allows) throws `damagedFile` naming the record and its byte offset; the records
+    /// before it have been delivered. A damaged file header throws `damagedHeader` at the end.
     @inline(__always)
     public func next(_ body: (CapturedPacket) throws -> Void) throws -> Step {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
+        let start: Int? = file.map { countsOffsets ? nextRecordOffset : Int(ftell($0)) }
         let status = pcap_next_ex(handle, &header, &data)
         switch status {
         case 1:
-            recordNumber += 1
             let header = header!.pointee
+            if let file, let start { try check(header, start: start, file: file) }
+            recordNumber += 1
             let packet = CapturedPacket(
                 number: recordNumber, seconds: Int(header.ts.tv_sec), nanoseconds: Int(header.ts.tv_usec),
                 originalLength: Int(header.len),
@@ -106,12 +142,43 @@ public final class PacketSource {
         case 0:
             return .timeout
         case PCAP_ERROR_BREAK:
+            if let problem = fileHeader?.problem, !reportedHeaderDamage {
+                reportedHeaderDamage = true
+                throw CaptureError.damagedHeader(path: name, detail: problem)
+            }
             return .end
         default:
             let detail = String(cString: pcap_geterr(handle))
             if isLive { throw CaptureError.failed(operation: "reading from \(name)", detail: detail) }
-            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, detail: detail)
+            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, offset: start,
+                                           detail: DamageExplanation.explain(libpcap: detail))
         }
+    }
+
+    /// What libpcap accepts but a sound capture cannot hold.
+    private func check(_ header: pcap_pkthdr, start: Int, file: UnsafeMutablePointer<FILE>) throws {
+        func damaged(_ detail: String) -> CaptureError {
+            .damagedFile(path: name, record: recordNumber + 1, offset: start, detail: detail)
+        }
+        if header.len == 0 {
+            throw damaged("the record says the packet was 0 bytes long on the wire; no packet is, so the record "
+                          + "header is corrupt")
+        }
+        if header.caplen > header.len {
+            throw damaged("the record says \(header.caplen) bytes were captured of a packet only \(header.len) bytes long; "
+                          + "a capture cannot hold more than the packet had, so the record header is corrupt")
+        }
+        guard let fileHeader, countsOffsets else { return }
+        // libpcap cuts a record longer than the snapshot length down to it without a word, so a
+        // record exactly that long may have been longer: the distance the file moved tells.
+        if Int32(clamping: header.caplen) == pcap_snapshot(handle) {
+            let stored = Int(ftell(file)) - start - fileHeader.recordHeaderLength
+            if stored > Int(header.caplen) {
+                throw damaged("the record holds \(stored) captured bytes, more than the file's snapshot length "
+                              + "(\(fileHeader.snapshotLength)) allows; the record or the file header is corrupt")
+            }
+        }
+        nextRecordOffset = start + fileHeader.recordHeaderLength + Int(header.caplen)
     }
 
     /// Makes a blocked `next` return `.end`. Safe to call from a signal handler or another thread.

@@ -58,6 +58,11 @@ public struct IPv6Header: Equatable, Sendable {
             case authentication: length = (Int(bytes.u8(offset + 1)) + 2) * 4
             default: length = (Int(bytes.u8(offset + 1)) + 1) * 8
             }
+            // Found by fuzzing: a length running past the capture used to surface as a truncated TCP
+            // header; the layer whose bytes are missing is this extension header.
+            guard bytes.count >= offset + length else {
+                throw DecodeError.truncated("IPv6", "extension header \(next)", need: offset + length, have: bytes.count)
+            }
             header.extensionHeaders.append(next)
             next = bytes.u8(offset)
             offset += length

@@ -69,7 +69,16 @@ public enum TCPOption: Equatable, Sendable {
             let kind = area[i]
             if kind == 0 { options.append(.endOfList); break }   // the rest is padding
             if kind == 1 { options.append(.noOperation); i += 1; continue }
-            guard i + 1 < area.count else { break }
+            guard i + 1 < area.count else {
+                // Found by fuzzing: a kind in the last byte of a complete options area has no room
+                // for its length byte, and was dropped without a word.
+                if area.count >= declaredLength {
+                    return (options, DecodeError(.malformed, layer: "TCP", field: "option kind \(kind) length",
+                                                 expected: "a length byte after the kind",
+                                                 found: "the end of the options (\(declaredLength) bytes)"))
+                }
+                break
+            }
             let length = Int(area[i + 1])
             guard length >= 2, i + length <= declaredLength else {
                 return (options, DecodeError(.malformed, layer: "TCP", field: "option kind \(kind) length",

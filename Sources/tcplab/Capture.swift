@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PacketCapture
 
 #if canImport(Glibc)
@@ -20,6 +21,13 @@ extension TCPLab {
                 Capturing needs privileges: run it with sudo, or once give the binary the
                 capabilities so it needs no sudo at all:
                   sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcplab)"
+
+                Privilege is needed only to open the capture. Right after that, before
+                it reads a packet or creates the -w file, tcplab gives it up for good:
+                it becomes the user who ran sudo (SUDO_UID/SUDO_GID) or --user NAME, or
+                clears the capabilities setcap gave it, and says so on stderr. The -w
+                file belongs to that user. As root without sudo or --user it stays root
+                and says so.
 
                 Ctrl-C stops it and prints how many packets were captured and how many the kernel
                 dropped (as tcpdump does).
@@ -45,6 +53,12 @@ extension TCPLab {
         @Option(name: .short, help: "Also write the packets to this pcap file (Wireshark and tshark open it).")
         var write: String?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Once the capture is open, run as this user (like tcpdump -Z).",
+            discussion: "Started with sudo, tcplab becomes the user who ran sudo anyway; --user picks another account, e.g. 'nobody'.",
+            valueName: "name"))
+        var user: String?
+
         @Option(help: "Bytes kept of each packet (the snapshot length).")
         var snaplen: Int32 = 262_144
 
@@ -69,10 +83,17 @@ extension TCPLab {
             let source: PacketSource
             let writer: PacketWriter?
             do {
+                // Whom to become is settled first, so a bad --user fails before anything is opened.
+                let privileges = try PrivilegeDrop.plan(user: user, environment: ProcessInfo.processInfo.environment)
                 source = try PacketSource.open(interface: interface, snaplen: snaplen)
                 try source.setFilter(filterExpression)
+                // Root ends here: no packet has been read and no file created yet.
+                if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
                 writer = try write.map { try source.makeWriter(path: $0) }
             } catch let error as CaptureError {
+                StandardError.print("tcplab: \(error)")
+                throw ExitCode.failure
+            } catch let error as PrivilegeDrop.Failure {
                 StandardError.print("tcplab: \(error)")
                 throw ExitCode.failure
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// The `tcplab` command: one subcommand per job, each in its own file.
-@main
+/// The `tcplab` command: one subcommand per job, each in its own file. (Its entry point is
+/// `Main.swift`: synchronous subcommands must run on the main thread, see there.)
 struct TCPLab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tcplab",

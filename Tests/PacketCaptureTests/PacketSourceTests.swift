@@ -64,4 +64,27 @@ struct PacketSourceTests {
         }
         #expect(seen == 1)
     }
+
+    @Test func damagedSnapshotLengthIsReportedAfterEveryRecord() throws {
+        var data = [UInt8](try Data(contentsOf: fixtures.appendingPathComponent("handshake-readings-fin.pcap")))
+        data[16...19] = [0, 0, 0, 0]   // snaplen 0 in the file header
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-snap0-\(UUID().uuidString).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        let source = try PacketSource.open(file: path)
+        var seen = 0
+        var damage: CaptureError?
+        do {
+            while try source.next({ _ in seen += 1 }) != .end {}
+        } catch let error as CaptureError {
+            damage = error
+        }
+        #expect(seen == 20)   // nothing lost: libpcap read every record with its own limit
+        guard case .damagedHeader(_, let detail)? = damage else {
+            Issue.record("expected a damaged header, got \(String(describing: damage))")
+            return
+        }
+        #expect(detail.contains("snapshot length"))
+        #expect(try source.next { _ in } == .end)   // said once
+    }
 }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The program's entry point: ArgumentParser's `AsyncParsableCommand.main()`, except that a
+/// synchronous subcommand runs on the main thread itself.
+///
+/// Why: with an async `main`, Swift on Linux parks the main thread in `dispatch_main()`, which
+/// calls `pthread_exit` and leaves it asleep for good, and runs everything on worker threads.
+/// glibc's `setuid` changes every thread except an exited one, so `capture` dropping root from a
+/// worker left the sleeping main thread root (`ps` showed the process as root). Run on the main
+/// thread, with no other thread started, the drop covers the whole process.
+@main
+enum Main {
+    static func main() {
+        let parsed: ParsableCommand
+        do {
+            parsed = try TCPLab.parseAsRoot()
+        } catch {
+            TCPLab.exit(withError: error)
+        }
+        if var command = parsed as? AsyncParsableCommand {
+            // Exactly what the async main did: the command on the main actor, the main queue
+            // drained by dispatchMain().
+            Task { @MainActor in
+                do {
+                    try await command.run()
+                } catch {
+                    TCPLab.exit(withError: error)
+                }
+                TCPLab.exit()
+            }
+            dispatchMain()
+        }
+        var command = parsed
+        do {
+            try command.run()
+        } catch {
+            TCPLab.exit(withError: error)
+        }
+    }
+}
