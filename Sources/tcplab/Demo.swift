@@ -9,7 +9,7 @@ import SensorServer
 import TCPAnalysis
 
 extension TCPLab {
-    struct Demo: AsyncParsableCommand {
+    struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A one-command walk-through: server, live capture, one simulated board, ladder.",
             discussion: """
@@ -44,31 +44,62 @@ extension TCPLab {
             guard (1...100).contains(readings) else { throw ValidationError("--readings must be 1–100.") }
         }
 
-        func run() async throws {
+        func run() throws {
             // `print` and the raw writes of `read` and `ladder` share stdout: keep their order.
             setvbuf(stdout, nil, _IOLBF, 0)
             let palette = Palette(enabled: color.enabled)
             let pcapPath = URL(fileURLWithPath: output).appendingPathComponent("demo.pcap").path
             let htmlPath = URL(fileURLWithPath: output).appendingPathComponent("demo.html").path
 
-            // 1. The server, in this process.
-            let serverLines = DemoServerLines()
-            let server = try await startServer(sink: serverLines)
-            say(palette, "Sensor server listening on 127.0.0.1:\(server.port)"
-                + (server.port == port ? "" : " (port \(port) is taken, so a free port was used)"))
-
-            // 2. The capture, when permitted; then give up root before anything else.
-            var capture: DemoCapture?
+            // 1. The capture handle, when permitted, opened first and on the main thread: then root
+            //    is given up (with sudo) before anything else happens, the server included.
+            let capture: DemoCapture?
             do {
-                capture = try DemoCapture(port: server.port, writingTo: pcapPath)
-                say(palette, "Capturing on lo with filter 'tcp port \(server.port)', writing \(pcapPath)")
+                capture = try DemoCapture()
             } catch let error as CaptureError {
+                capture = nil
                 say(palette, "No live capture: \(error)")
                 say(palette, "The demo goes on without it and walks through a committed capture of real traffic.")
             }
-            capture?.start()
+            try dropPrivileges(palette)
 
-            // 3. One simulated board: HELLO, a few readings, then it leaves.
+            // 2. The server and one simulated board, in this process.
+            let serverLines = DemoServerLines()
+            let run = try blocking { try await serveOneBoard(serverLines, capture, pcapPath, palette) }
+
+            // 3. What happened, in order: packets, the server's lines, the ladder.
+            let walkThrough = capture == nil ? LabFiles.committedCapture() : pcapPath
+            guard let walkThrough else {
+                StandardError.print("tcplab: labs/captures/handshake.pcap not found next to this folder or the binary.")
+                throw ExitCode.failure
+            }
+            heading(palette, "1. The packets" + (capture == nil ? " of a committed capture (\(walkThrough))" : ", as `tcplab read \(pcapPath)` shows them"))
+            try TCPLab.Read.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
+            heading(palette, "2. The server's lines, as `tcplab serve` prints them")
+            for line in serverLines.lines + EventTextFormatter(color: palette.enabled).format(run.summary).map(\.text) {
+                print(line)
+            }
+            heading(palette, "3. The ladder, as `tcplab ladder` draws it")
+            try TCPLab.Ladder.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
+            try TCPLab.Ladder.parse([walkThrough, "--html", htmlPath]).run()
+
+            print("")
+            if capture != nil { say(palette, "Wrote \(pcapPath) (\(run.captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
+            say(palette, "Wrote \(htmlPath): the ladder in a browser; click an arrow for the packet's details.")
+            say(palette, "The board sent \(run.sent) readings. Next: `tcplab lab show 1`.")
+        }
+
+        /// Starts the server, the capture's filter and file, and one board that sends its readings
+        /// and leaves; returns once the connection has closed and the server has stopped.
+        private func serveOneBoard(_ serverLines: DemoServerLines, _ capture: DemoCapture?, _ pcapPath: String,
+                                   _ palette: Palette) async throws -> (summary: ServerSummary, captured: Int, sent: Int) {
+            let server = try await startServer(sink: serverLines)
+            say(palette, "Sensor server listening on 127.0.0.1:\(server.port)"
+                + (server.port == port ? "" : " (port \(port) is taken, so a free port was used)"))
+            if let capture {
+                try capture.start(port: server.port, writingTo: pcapPath)
+                say(palette, "Capturing on lo with filter 'tcp port \(server.port)', writing \(pcapPath)")
+            }
             var board = DeviceConfiguration()
             board.host = "127.0.0.1"
             board.port = server.port
@@ -81,28 +112,18 @@ extension TCPLab {
             let report = await SimulatedDevice(configuration: board, logger: logger).run()
             try await Task.sleep(for: .milliseconds(300))   // the last ACK of the closing
             let captured = capture?.stop() ?? 0
-            let summary = await server.shutdown()
+            return (await server.shutdown(), captured, report.sent)
+        }
 
-            // 4. What happened, in order: packets, the server's lines, the ladder.
-            let walkThrough = capture == nil ? LabFiles.committedCapture() : pcapPath
-            guard let walkThrough else {
-                StandardError.print("tcplab: labs/captures/handshake.pcap not found next to this folder or the binary.")
+        /// With sudo: become the invoking user, as `capture` does; as plain root: say so.
+        private func dropPrivileges(_ palette: Palette) throws {
+            do {
+                let plan = try PrivilegeDrop.plan(user: nil, environment: ProcessInfo.processInfo.environment)
+                if let message = try PrivilegeDrop.carryOut(plan) { say(palette, message) }
+            } catch let error as PrivilegeDrop.Failure {
+                StandardError.print("tcplab demo: \(error)")
                 throw ExitCode.failure
             }
-            heading(palette, "1. The packets" + (capture == nil ? " of a committed capture (\(walkThrough))" : ", as `tcplab read \(pcapPath)` shows them"))
-            try TCPLab.Read.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
-            heading(palette, "2. The server's lines, as `tcplab serve` prints them")
-            for line in serverLines.lines + EventTextFormatter(color: palette.enabled).format(summary).map(\.text) {
-                print(line)
-            }
-            heading(palette, "3. The ladder, as `tcplab ladder` draws it")
-            try TCPLab.Ladder.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
-            try TCPLab.Ladder.parse([walkThrough, "--html", htmlPath]).run()
-
-            print("")
-            if capture != nil { say(palette, "Wrote \(pcapPath) (\(captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
-            say(palette, "Wrote \(htmlPath): the ladder in a browser; click an arrow for the packet's details.")
-            say(palette, "The board sent \(report.sent) readings. Next: `tcplab lab show 1`.")
         }
 
         private func startServer(sink: DemoServerLines) async throws -> SensorServer {
@@ -144,17 +165,19 @@ final class DemoServerLines: SensorEventSink, @unchecked Sendable {
 /// A live capture of the demo's port on loopback, on a thread of its own, into a pcap file.
 final class DemoCapture: @unchecked Sendable {
     private let source: PacketSource
-    private let writer: PacketWriter
+    private var writer: PacketWriter?
     private let done = DispatchSemaphore(value: 0)
     private var packets = 0
 
-    init(port: Int, writingTo path: String) throws {
+    /// Opens the handle only (the privileged step); `start` sets the filter and creates the file.
+    init() throws {
         source = try PacketSource.open(interface: "lo")
-        try source.setFilter("tcp port \(port)")
-        writer = try source.makeWriter(path: path)
     }
 
-    func start() {
+    func start(port: Int, writingTo path: String) throws {
+        try source.setFilter("tcp port \(port)")
+        let writer = try source.makeWriter(path: path)
+        self.writer = writer
         Thread { [self] in
             while (try? source.next { record in
                 writer.write(record)
@@ -167,8 +190,21 @@ final class DemoCapture: @unchecked Sendable {
 
     /// Stops the capture and returns how many packets it wrote.
     func stop() -> Int {
+        guard writer != nil else { return 0 }
         source.breakLoop()
         done.wait()
         return packets
     }
+}
+
+/// Runs async work to completion from synchronous code (the demo's main thread waits).
+func blocking<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let finished = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<T, any Error>?
+    Task {
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        finished.signal()
+    }
+    finished.wait()
+    return try result!.get()
 }

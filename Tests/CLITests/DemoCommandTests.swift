@@ -65,4 +65,36 @@ struct DemoCommandTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("demo.html").path))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("demo.pcap").path))
     }
+
+    @Test("with sudo: opens the capture, then runs as the invoking user; its files are that user's",
+          .enabled(if: isRoot, "needs root to act as sudo would (SUDO_UID/SUDO_GID of 'nobody')"))
+    func demoWithSudoDropsToTheInvokingUser() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let nobody = try #require(getpwnam("nobody")).pointee
+        let process = Process()
+        process.executableURL = TCPLabBinary.url
+        process.arguments = ["demo", "--output", folder.path, "--port", port, "--color", "never"]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
+        environment["SUDO_UID"] = String(nobody.pw_uid)
+        environment["SUDO_GID"] = String(nobody.pw_gid)
+        process.environment = environment
+        let output = folder.appendingPathComponent("stdout.txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let stdout = try String(contentsOfFile: output.path, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(stdout)")
+        #expect(stdout.contains("now running as user nobody"))
+        #expect(stdout.contains("Handshake 3/3 (ACK)"), "the live capture still works after the drop")
+        let pcap = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("demo.pcap").path)
+        #expect((pcap[.ownerAccountID] as? NSNumber)?.uint32Value == nobody.pw_uid, "demo.pcap belongs to the invoking user")
+        let html = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("demo.html").path)
+        #expect((html[.ownerAccountID] as? NSNumber)?.uint32Value == nobody.pw_uid)
+    }
 }
