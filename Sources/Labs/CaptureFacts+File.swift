@@ -17,6 +17,7 @@ extension CaptureFacts {
             let end = min(start + packet.capturedPayloadLength, record.bytes.count)
             facts.add(analyzed, payload: UnsafeRawBufferPointer(rebasing: record.bytes[start..<end]))
         }) != .end {}
+        facts.finish()
         return facts
     }
 }

@@ -26,9 +26,10 @@ public final class CaptureFacts {
         public let index: Int
         public let conversation: Conversation
         public internal(set) var segments: [SegmentFact] = []
-        /// Client bytes in sequence order (retransmitted copies skipped), for the readings.
+        /// Client bytes in sequence order, rebuilt by `StreamRebuilder` (retransmissions once,
+        /// out-of-order segments in place); bytes never captured are zeros, so offsets stay
+        /// sequence numbers and a reading cut by a hole does not parse.
         var clientBytes: [UInt8] = []
-        var clientNextRelative: UInt32?
         /// Relative sequence number of `clientBytes[0]`.
         var clientFirstRelative: UInt32?
         /// The highest acknowledgement the server sent (relative to the client's ISN).
@@ -84,6 +85,10 @@ public final class CaptureFacts {
 
     public private(set) var streams: [StreamFacts] = []
     public private(set) var frames = 0
+    /// The client→server direction of every connection, rebuilt as `tcplab read --readings` does.
+    private let rebuilder = StreamRebuilder { _, fromClient in fromClient }
+    /// A hole longer than this is not filled with zeros (a capture that missed megabytes).
+    private static let longestFilledGap = 1 << 20
 
     public init() {}
 
@@ -104,23 +109,31 @@ public final class CaptureFacts {
             rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
             analysis: segment.analysis, payload: segment.fromClient ? Array(payload.prefix(512)) : []))
-        if segment.fromClient && analyzed.packet.payloadLength > 0 {
-            appendInOrder(stream, segment.relativeSequence, payload)
+        if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
+            stream.clientFirstRelative = segment.relativeSequence
         }
+        take(rebuilder.receive(segment, tcp, payload: payload, payloadLength: analyzed.packet.payloadLength,
+                               frame: analyzed.frame))
         if !segment.fromClient, let ack = segment.relativeAcknowledgement {
             if let highest = stream.serverHighestAck, Int32(bitPattern: ack &- highest) <= 0 { return }
             stream.serverHighestAck = ack
         }
     }
 
-    /// Keeps the client's bytes in sequence order: a retransmitted copy adds only what is new.
-    private func appendInOrder(_ stream: StreamFacts, _ sequence: UInt32, _ payload: UnsafeRawBufferPointer) {
-        let expected = stream.clientNextRelative ?? sequence
-        if stream.clientFirstRelative == nil { stream.clientFirstRelative = expected }
-        let skip = Int(Int32(bitPattern: expected &- sequence))
-        guard skip >= 0, skip < payload.count else { return }   // a gap or an old copy
-        stream.clientBytes.append(contentsOf: payload[skip...])
-        stream.clientNextRelative = expected &+ UInt32(payload.count - skip)
+    /// End of the capture: bytes still held behind a hole join their streams.
+    public func finish() {
+        take(rebuilder.finish())
+    }
+
+    private func take(_ events: [DirectedStreamEvent]) {
+        for directed in events where directed.fromClient {
+            guard let stream = streams.last(where: { $0.index == directed.stream }) else { continue }
+            switch directed.event {
+            case .data(_, let bytes): stream.clientBytes += bytes
+            case .gap(let count): stream.clientBytes += repeatElement(0, count: min(count, Self.longestFilledGap))
+            case .end: break
+            }
+        }
     }
 
     /// The connection the lab is about: the first one to `port` whose handshake was captured,
