@@ -119,7 +119,11 @@ extension TCPLab {
         private func dropPrivileges(_ palette: Palette) throws {
             do {
                 let plan = try PrivilegeDrop.plan(user: nil, environment: ProcessInfo.processInfo.environment)
-                if let message = try PrivilegeDrop.carryOut(plan) { say(palette, message) }
+                if plan == .stayRoot {
+                    say(palette, "Running as root (not through sudo): the demo keeps root, and its files belong to root.")
+                } else if let message = try PrivilegeDrop.carryOut(plan) {
+                    say(palette, message)
+                }
             } catch let error as PrivilegeDrop.Failure {
                 StandardError.print("tcplab demo: \(error)")
                 throw ExitCode.failure
