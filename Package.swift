@@ -93,7 +93,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["tcplab", "DeviceSimulator"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["tcplab", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,10 +6,29 @@ import WireFormat
 ///
 /// Written straight into bytes: this is the hot path of `tcplab read --format json`.
 public struct JSONPacketRenderer {
+    /// What a packet's line needs from the connection state, taken while the analyzer stands at
+    /// that packet: the rest of the line depends on the packet's own values only, so it can be
+    /// written later, on another thread, while the analyzer goes on.
+    public struct Prepared: Sendable {
+        public var context: NoteContext?
+        /// The base SACK edges are relative to (the receiver's first sequence number).
+        public var sackBase: SequenceNumber?
+    }
+
     public init() {}
+
+    public func prepare(_ analyzed: AnalyzedPacket) -> Prepared {
+        let hasSACK = analyzed.packet.tcp?.options.contains { if case .sack = $0 { return true }; return false } ?? false
+        return Prepared(context: NoteContext(analyzed), sackBase: hasSACK ? analyzed.segment?.receiver.base : nil)
+    }
 
     /// `bytes` are the captured bytes of the frame (for `payload_hex`).
     public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        render(analyzed, prepare(analyzed), bytes: bytes, into: &out)
+    }
+
+    public func render(_ analyzed: AnalyzedPacket, _ prepared: Prepared, bytes: UnsafeRawBufferPointer,
+                       into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append("{\"frame\":" as StaticString)
         out.append(integer: analyzed.frame)
@@ -25,7 +44,7 @@ public struct JSONPacketRenderer {
             out.append(byte: UInt8(ascii: "\""))
         }
         if let tcp = packet.tcp, let segment = analyzed.segment {
-            renderTCP(tcp, segment, analyzed, bytes: bytes, into: &out)
+            renderTCP(tcp, segment, analyzed, prepared, bytes: bytes, into: &out)
         } else {
             switch packet.transport {
             case .udp(let udp)?:
@@ -36,7 +55,7 @@ public struct JSONPacketRenderer {
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))
             out.append(",\"note\":" as StaticString)
-            out.append(jsonString: Annotations.note(for: analyzed))
+            out.append(jsonString: Annotations.note(for: analyzed, context: prepared.context))
         }
         if let error = packet.error {
             out.append(",\"error\":" as StaticString)
@@ -45,7 +64,7 @@ public struct JSONPacketRenderer {
         out.append("}\n" as StaticString)
     }
 
-    private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
+    private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket, _ prepared: Prepared,
                            bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append(",\"sport\":" as StaticString); out.append(integer: tcp.sourcePort)
@@ -75,7 +94,7 @@ public struct JSONPacketRenderer {
         } else {
             out.append(",\"win_scaled\":null" as StaticString)
         }
-        renderOptions(tcp, segment, into: &out)
+        renderOptions(tcp, prepared.sackBase, into: &out)
         out.append(",\"payload_hex\":\"" as StaticString)
         let start = min(packet.payloadOffset, bytes.count)
         let end = min(start + packet.capturedPayloadLength, bytes.count)
@@ -94,10 +113,10 @@ public struct JSONPacketRenderer {
             out.append("null" as StaticString)
         }
         out.append(",\"note\":" as StaticString)
-        out.append(jsonString: Annotations.note(for: analyzed))
+        out.append(jsonString: Annotations.note(for: analyzed, context: prepared.context))
     }
 
-    private func renderOptions(_ tcp: TCPHeader, _ segment: Segment, into out: inout OutputBuffer) {
+    private func renderOptions(_ tcp: TCPHeader, _ sackBase: SequenceNumber?, into out: inout OutputBuffer) {
         out.append(",\"options\":{" as StaticString)
         var first = true
         func key(_ name: StaticString) {
@@ -106,7 +125,6 @@ public struct JSONPacketRenderer {
             out.append(name)
         }
         // SACK edges are in the receiver's sequence space, relative to its base (as tshark shows them).
-        let sackBase = segment.receiver.base
         for option in tcp.options {
             switch option {
             case .maximumSegmentSize(let value): key("\"mss\":"); out.append(integer: value)

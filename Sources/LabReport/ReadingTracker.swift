@@ -24,19 +24,26 @@ public final class ReadingTracker {
     public init(serverPort: UInt16? = nil,
                 maxBufferedBytes: Int = StreamReassembler.defaultMaxBufferedBytes) {
         self.serverPort = serverPort
-        rebuilder = StreamRebuilder(maxBufferedBytes: maxBufferedBytes) { conversation, fromClient in
-            fromClient && (serverPort == nil || conversation.server.endpoint.port == serverPort)
+        rebuilder = StreamRebuilder(maxBufferedBytes: maxBufferedBytes) { _, port, fromClient in
+            fromClient && (serverPort == nil || port == serverPort)
         }
     }
 
     /// `bytes` are the frame's captured bytes.
     public func process(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) -> Step {
+        process(analyzed, analyzed.segment.map(ConnectionSnapshot.init), bytes: bytes)
+    }
+
+    /// The same, with the connection's state taken when the packet was tracked (`connection` is
+    /// nil for packets that are not TCP): then this may run behind the tracker, on another thread.
+    public func process(_ analyzed: AnalyzedPacket, _ connection: ConnectionSnapshot?,
+                        bytes: UnsafeRawBufferPointer) -> Step {
         var step = Step()
-        guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp else { return step }
+        guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp, let connection else { return step }
         let packet = analyzed.packet
         let start = min(packet.payloadOffset, bytes.count)
         let end = min(start + packet.capturedPayloadLength, bytes.count)
-        let events = rebuilder.receive(segment, tcp, payload: UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
+        let events = rebuilder.receive(segment, tcp, connection, payload: UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
                                        payloadLength: packet.payloadLength, frame: analyzed.frame)
         let disposition = rebuilder.lastDisposition
         var pieces: [LinePiece] = []
@@ -49,7 +56,7 @@ public final class ReadingTracker {
             pieces += output.pieces.filter { $0.frame == analyzed.frame }
             step.readings += output.readings
         }
-        if segment.fromClient && wantsNotes(segment) {
+        if segment.fromClient && (serverPort == nil || connection.serverPort == serverPort) {
             step.notes = ReadingNotes.sentences(frame: analyzed.frame, disposition: disposition, pieces: pieces,
                                                 completed: step.readings, heldFrames: heldFrames)
         }
@@ -63,10 +70,6 @@ public final class ReadingTracker {
             readings += consume(directed).readings
         }
         return readings
-    }
-
-    private func wantsNotes(_ segment: Segment) -> Bool {
-        serverPort == nil || segment.conversation.server.endpoint.port == serverPort
     }
 
     private func consume(_ directed: DirectedStreamEvent) -> (pieces: [LinePiece], readings: [RebuiltReading]) {

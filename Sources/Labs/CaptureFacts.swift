@@ -86,7 +86,7 @@ public final class CaptureFacts {
     public private(set) var streams: [StreamFacts] = []
     public private(set) var frames = 0
     /// The client→server direction of every connection, rebuilt as `tcplab read --readings` does.
-    private let rebuilder = StreamRebuilder { _, fromClient in fromClient }
+    private let rebuilder = StreamRebuilder { _, _, fromClient in fromClient }
     /// A hole longer than this is not filled with zeros (a capture that missed megabytes).
     private static let longestFilledGap = 1 << 20
 

@@ -16,7 +16,7 @@ public struct DirectedStreamEvent: Equatable, Sendable {
 /// connection is closed or reset (later stray copies of old bytes would be dropped anyway).
 public final class StreamRebuilder {
     private var directions: [Key: StreamReassembler] = [:]
-    private let wants: (Conversation, Bool) -> Bool
+    private let wants: (_ stream: Int, _ serverPort: UInt16, _ fromClient: Bool) -> Bool
     private let maxBufferedBytes: Int
     /// Streams already flushed: a stray late copy must not start them again (one Int each).
     private var closed: Set<Int> = []
@@ -26,10 +26,10 @@ public final class StreamRebuilder {
         var fromClient: Bool
     }
 
-    /// `wants(conversation, fromClient)` picks the directions to rebuild (it is asked once per
-    /// segment; keep it cheap).
+    /// `wants(stream, serverPort, fromClient)` picks the directions to rebuild (it is asked once
+    /// per segment; keep it cheap).
     public init(maxBufferedBytes: Int = StreamReassembler.defaultMaxBufferedBytes,
-                wants: @escaping (Conversation, Bool) -> Bool = { _, _ in true }) {
+                wants: @escaping (_ stream: Int, _ serverPort: UInt16, _ fromClient: Bool) -> Bool = { _, _, _ in true }) {
         self.maxBufferedBytes = maxBufferedBytes
         self.wants = wants
     }
@@ -42,12 +42,18 @@ public final class StreamRebuilder {
 
     public func receive(_ segment: Segment, _ tcp: TCPHeader, payload: UnsafeRawBufferPointer,
                         payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
-        let conversation = segment.conversation
+        receive(segment, tcp, ConnectionSnapshot(segment), payload: payload, payloadLength: payloadLength, frame: frame)
+    }
+
+    /// The same, with the connection's state as it was when `segment` was tracked: the rebuilder
+    /// then reads nothing of the `Conversation`, and may run behind the tracker on another thread.
+    public func receive(_ segment: Segment, _ tcp: TCPHeader, _ connection: ConnectionSnapshot,
+                        payload: UnsafeRawBufferPointer, payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
         let stream = segment.stream
         var events: [DirectedStreamEvent] = []
         lastDisposition = .noData
 
-        if !closed.contains(stream) && wants(conversation, segment.fromClient) {
+        if !closed.contains(stream) && wants(stream, connection.serverPort, segment.fromClient) {
             let key = Key(stream: stream, fromClient: segment.fromClient)
             let flags = tcp.flags
             // Mutated in place in the dictionary: no copy of its buffer per segment.
@@ -68,7 +74,7 @@ public final class StreamRebuilder {
                 }
             }
         }
-        if isOver(conversation) && !closed.contains(stream) {
+        if connection.isOver && !closed.contains(stream) {
             events += close(stream: stream)
             closed.insert(stream)
         }
@@ -81,14 +87,6 @@ public final class StreamRebuilder {
         return streams.flatMap { close(stream: $0) }
     }
 
-    /// Reset, or both FINs acknowledged: no new byte can belong to this connection.
-    private func isOver(_ conversation: Conversation) -> Bool {
-        switch conversation.ending {
-        case .reset, .refused: return true
-        case .closed: return conversation.client.finAcknowledged && conversation.server.finAcknowledged
-        case .open, .halfClosed: return false
-        }
-    }
 
     private func close(stream: Int) -> [DirectedStreamEvent] {
         var events: [DirectedStreamEvent] = []
@@ -100,5 +98,22 @@ public final class StreamRebuilder {
             }
         }
         return events
+    }
+}
+
+/// What the rebuilder needs of a connection, taken when a segment is tracked.
+public struct ConnectionSnapshot: Sendable {
+    public var serverPort: UInt16
+    /// Reset, or both FINs acknowledged: no new byte can belong to this connection.
+    public var isOver: Bool
+
+    public init(_ segment: Segment) {
+        let conversation = segment.conversation
+        serverPort = conversation.server.endpoint.port
+        switch conversation.ending {
+        case .reset, .refused: isOver = true
+        case .closed: isOver = conversation.client.finAcknowledged && conversation.server.finAcknowledged
+        case .open, .halfClosed: isOver = false
+        }
     }
 }

@@ -17,6 +17,8 @@ final class PacketPipeline {
     /// Live captures flush every packet so students see it as it happens.
     private let flushEachPacket: Bool
     private let writer: PacketWriter?
+    /// Saved captures in JSON write their lines on a second core (live captures print as they go).
+    private let jsonThread: JSONRenderThread?
     private(set) var packets = 0
 
     init(source: PacketSource, options: PacketOutputOptions, writer: PacketWriter? = nil) {
@@ -27,6 +29,7 @@ final class PacketPipeline {
         analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType),
                                   keepHistory: options.format == .text && !options.noSummary)
         text = TextPacketRenderer(palette: Palette(enabled: options.color.enabled), showHex: !options.noHex)
+        jsonThread = options.format == .json && !source.isLive ? JSONRenderThread() : nil
     }
 
     func handle(_ record: CapturedPacket) {
@@ -34,9 +37,16 @@ final class PacketPipeline {
         writer?.write(record)
         var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                         nanoseconds: record.nanoseconds, bytes: record.bytes)
+        if let jsonThread {
+            // The readings and the line are done on the second thread, from values taken now.
+            jsonThread.add(analyzed, json.prepare(analyzed), analyzed.segment.map(ConnectionSnapshot.init),
+                           bytes: record.bytes)
+            return
+        }
         analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
         switch options.format {
-        case .json: json.render(analyzed, bytes: record.bytes, into: &output)
+        case .json:
+            json.render(analyzed, bytes: record.bytes, into: &output)
         case .text: text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
         }
         if flushEachPacket || output.count >= 1 << 16 { flush() }
@@ -57,6 +67,7 @@ final class PacketPipeline {
     }
 
     private func finish() {
+        jsonThread?.finish()
         if options.format == .text && !options.noSummary {
             ConnectionSummary(palette: Palette(enabled: options.color.enabled))
                 .render(analyzer.tracker.history, frames: analyzer.frames, into: &output)

@@ -1,0 +1,67 @@
+import Foundation
+import LabReport
+import PacketCapture
+import SensorProtocol
+import TCPAnalysis
+import Testing
+import WireFormat
+
+/// `tcplab read F --format json` writes its lines on a second thread (JSONRenderThread). Its
+/// output must be byte for byte what the one-thread path writes, whatever the batching.
+@Suite("JSON on two threads equals JSON on one")
+struct ParallelJSONTests {
+    /// The one-thread path, through the library: analyse, rebuild readings, render, in turn.
+    func sequentialJSON(_ path: String) throws -> String {
+        let source = try PacketSource.open(file: path)
+        let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
+        let readings = ReadingTracker(serverPort: SensorPort.standard)
+        var output = OutputBuffer()
+        while try source.next({ record in
+            var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+            analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
+            JSONPacketRenderer().render(analyzed, bytes: record.bytes, into: &output)
+        }) != .end {}
+        return output.text
+    }
+
+    /// A fixture's packets `times` over, one second apart each round (each round's SYN after the
+    /// last round's FIN starts a new stream), so the output spans many batches.
+    func repeated(_ fixture: String, times: Int) throws -> String {
+        let source = try PacketSource.open(file: fixturePath(fixture))
+        var records: [(seconds: Int, micros: Int, bytes: [UInt8])] = []
+        while try source.next({ records.append(($0.seconds, $0.nanoseconds / 1000, Array($0.bytes))) }) != .end {}
+        func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        var file = le32(0xa1b2c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(262_144) + le32(Int(source.dataLinkType))
+        for round in 0..<times {
+            for record in records {
+                file += le32(record.seconds + round) + le32(record.micros)
+                file += le32(record.bytes.count) + le32(record.bytes.count) + record.bytes
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-repeated-\(UUID().uuidString).pcap").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func fixturePath(_ name: String) -> String { fixture(name) }
+
+    @Test(arguments: ["handshake-readings-fin.pcap", "loss.pcap", "zero-window.pcap", "snaplen-60.pcap",
+                      "readings.pcapng", "ipv6.pcap", "cooked-v2.pcap"])
+    func sameBytesOnEveryFixture(name: String) throws {
+        let result = try TCPLabBinary.run(["read", fixture(name), "--format", "json"])
+        #expect(result.status == 0)
+        #expect(result.stdout == (try sequentialJSON(fixture(name))))
+    }
+
+    @Test func sameBytesOverManyBatches() throws {
+        // 150 rounds of 50 packets: 7,500 lines, about thirty batches, more than may wait at once.
+        let path = try repeated("loss.pcap", times: 150)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try TCPLabBinary.run(["read", path, "--format", "json"], timeout: 120)
+        #expect(result.status == 0)
+        let expected = try sequentialJSON(path)
+        #expect(expected.split(separator: "\n").count == 7_500)
+        #expect(result.stdout == expected)
+    }
+}
