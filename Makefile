@@ -22,7 +22,8 @@ release: deps
 test: test-firmware test-swift
 
 test-swift: deps
-	@scripts/ensure-deps.sh tshark:tshark
+	@# tshark is the reference some tests compare with; without it they say so and skip.
+	@scripts/ensure-deps.sh tshark:tshark || echo "tcplab: tshark could not be installed; the tests that compare with it will skip"
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
 
