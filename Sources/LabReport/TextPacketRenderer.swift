@@ -131,7 +131,9 @@ func columns(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
     return count
 }
 
-func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+/// `text` padded with spaces to `width` terminal columns (on the left with `right`); a text that
+/// fills the width gets one space after it, so columns never touch.
+public func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     var text = text
     let count = text.withUTF8 { columns($0) }
     guard count < width else { return right ? text : text + " " }

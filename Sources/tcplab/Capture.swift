@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabReport
 import PacketCapture
 
 #if canImport(Glibc)
@@ -120,7 +121,7 @@ extension TCPLab {
             let interfaces = try PacketSource.interfaces()
             let width = max(10, (interfaces.map(\.name.count).max() ?? 0) + 2)
             for device in interfaces {
-                var line = device.name.padding(width)
+                var line = pad(device.name, width)
                 var notes: [String] = []
                 if device.isLoopback { notes.append("loopback") }
                 if !device.isUp { notes.append("down") }
@@ -130,11 +131,5 @@ extension TCPLab {
                 print(line)
             }
         }
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -13,35 +13,25 @@ struct GradeReportText {
         }
         let keyWidth = report.results.map(\.key.count).max() ?? 0
         for result in report.results {
-            let key = result.key.rightPadded(to: keyWidth)
+            let key = pad(result.key, keyWidth + 1)
             switch result.verdict {
             case .right:
-                text += "  \(palette.green("✔")) \(key)  \(palette.green("right"))\n"
+                text += "  \(palette.green("✔")) \(key) \(palette.green("right"))\n"
             case .wrong(let hint):
-                text += "  \(palette.red("✘")) \(key)  \(palette.red("wrong")) — \(hint)\n"
+                text += "  \(palette.red("✘")) \(key) \(palette.red("wrong")) — \(hint)\n"
             case .unanswered:
-                text += "  \(palette.yellow("?")) \(key)  \(palette.yellow("not answered")) — \(result.question)\n"
+                text += "  \(palette.yellow("?")) \(key) \(palette.yellow("not answered")) — \(result.question)\n"
             case .notInCapture(let missing):
-                text += "  \(palette.yellow("!")) \(key)  \(palette.yellow("cannot be checked")): \(missing.missing).\n"
+                text += "  \(palette.yellow("!")) \(key) \(palette.yellow("cannot be checked")): \(missing.missing).\n"
                 text += "    \(String(repeating: " ", count: keyWidth))\(missing.howToCapture)\n"
             }
         }
         for key in report.unknownKeys {
-            text += "  \(palette.yellow("?")) \(key.rightPadded(to: keyWidth))  no question has this key (a typo?)\n"
+            text += "  \(palette.yellow("?")) \(pad(key, keyWidth + 1)) no question has this key (a typo?)\n"
         }
         let total = report.results.count
         let summary = "\(report.rightCount) of \(total) right."
         text += "\n" + (report.allRight ? palette.green(palette.bold(summary + " Well done.")) : palette.bold(summary)) + "\n"
         return text
-    }
-}
-
-extension String {
-    func rightPadded(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -45,8 +45,7 @@ extension TCPLab.LabCommand {
         func run() {
             var text = ""
             for lab in LabCatalog.all {
-                let number = String(lab.number).leftPadded(to: 2)
-                text += "\(number)  \(lab.title.rightPadded(to: 62))  \(lab.questions.count) questions\n"
+                text += "\(pad(String(lab.number), 2, right: true))  \(pad(lab.title, 63)) \(lab.questions.count) questions\n"
             }
             text += "\n`tcplab lab show N` prints a lab; `tcplab lab answers N` its answer template.\n"
             print(text, terminator: "")
