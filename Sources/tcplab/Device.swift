@@ -133,12 +133,10 @@ extension TCPLab {
             guard (1...65535).contains(self.port) else { throw ValidationError("--port must be 1…65535, got \(self.port)") }
             guard self.devices >= 1 else { throw ValidationError("--devices must be at least 1, got \(self.devices)") }
             guard self.readings >= 0 else { throw ValidationError("--readings must be 0 (until Ctrl-C) or more, got \(self.readings)") }
-            guard self.interval >= 0, self.interval.isFinite else { throw ValidationError("--interval must be 0 or more seconds") }
-            guard self.jitter >= 0, self.jitter.isFinite else { throw ValidationError("--jitter must be 0 or more seconds") }
+            try checkSeconds(self.interval, option: "--interval")
+            try checkSeconds(self.jitter, option: "--jitter")
             guard self.faultEvery >= 1 else { throw ValidationError("--fault-every must be at least 1, got \(self.faultEvery)") }
-            if let pause = self.faultPause, !(pause >= 0 && pause.isFinite) {
-                throw ValidationError("--fault-pause must be 0 or more seconds")
-            }
+            if let pause = self.faultPause { try checkSeconds(pause, option: "--fault-pause") }
             guard self.retries >= 1 else { throw ValidationError("--retries must be at least 1, got \(self.retries)") }
             if self.fault == .reboot && self.faultEvery < 2 {
                 throw ValidationError("--fault reboot needs --fault-every 2 or more: seq must climb before it restarts")

@@ -63,3 +63,11 @@ enum StandardError {
         line.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }
+
+/// A number of seconds from the command line: finite, within `range` (a day at most by default,
+/// so converting it to nanoseconds can never overflow), or an error naming the option.
+func checkSeconds(_ value: Double, option: String, in range: ClosedRange<Double> = 0...86_400) throws {
+    guard value.isFinite, range.contains(value) else {
+        throw ValidationError("\(option) must be \(range.lowerBound == 0 ? "0" : "more than 0") to \(Int(range.upperBound)) seconds, got \(value)")
+    }
+}

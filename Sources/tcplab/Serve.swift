@@ -138,9 +138,9 @@ extension TCPLab {
             for range in self.allow {
                 do { _ = try AddressRange(range) } catch { throw ValidationError("--allow: \(error)") }
             }
-            guard self.idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
-            if let interval = self.statsInterval, !(interval > 0) {
-                throw ValidationError("--stats-interval must be more than 0 seconds")
+            try checkSeconds(self.idleTimeout, option: "--idle-timeout")
+            if let interval = self.statsInterval {
+                try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
         }
 
