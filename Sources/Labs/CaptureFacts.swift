@@ -6,7 +6,8 @@ import WireFormat
 /// against. Built from the same analyzed packets `tcplab read` prints, so a student who reads the
 /// output can find every value.
 public final class CaptureFacts {
-    /// One data-carrying or control segment, kept small (payload only for the client's data).
+    /// One data-carrying or control segment, kept small: of its payload only what the questions
+    /// ask, counted over every captured byte.
     public struct SegmentFact {
         public var frame: Int
         public var time: Double
@@ -19,7 +20,10 @@ public final class CaptureFacts {
         public var length: Int
         public var window: Int
         public var analysis: AnalysisFlags
-        public var payload: [UInt8]
+        /// Line endings (`\n`) in the captured payload.
+        public var lineEndings: Int
+        /// The captured payload's last byte is `\n`: the segment does not end inside a line.
+        public var endsWithNewline: Bool
     }
 
     public final class StreamFacts {
@@ -108,7 +112,8 @@ public final class CaptureFacts {
             relativeSequence: segment.relativeSequence, relativeAcknowledgement: segment.relativeAcknowledgement,
             rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
-            analysis: segment.analysis, payload: segment.fromClient ? Array(payload.prefix(512)) : []))
+            analysis: segment.analysis, lineEndings: payload.reduce(0) { $0 + ($1 == 10 ? 1 : 0) },
+            endsWithNewline: payload.last == 10))
         if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
             stream.clientFirstRelative = segment.relativeSequence
         }

@@ -52,10 +52,10 @@ public enum LabCatalog {
             .int(s.readings.count) },
         Question("most_newlines_in_one_segment", "What is the largest number of line endings (\\n) one client segment carried?",
                  hint: "Look at the hex of each client segment: 0d0a is one line ending. With --fault coalesce one segment carries several.") { s, _ in
-            .int(s.clientDataSegments.map { $0.payload.filter { $0 == 10 }.count }.max() ?? 0) },
+            .int(s.clientDataSegments.map(\.lineEndings).max() ?? 0) },
         Question("segments_ending_mid_line", "How many client data segments end in the middle of a line (not with \\n)?",
                  hint: "A segment whose last payload byte is not 0a leaves a reading unfinished for the next segment (--fault split).") { s, _ in
-            .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) && $0.payload.last != 10 }.count) },
+            .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) && !$0.endsWithNewline }.count) },
     ])
 
     static let arithmetic = Lab(number: 3, folder: "03-seq-ack", title: "Sequence and acknowledgement arithmetic", questions: [

@@ -149,3 +149,22 @@ struct GraderTests {
         #expect(dissector.results.first { $0.key == "device_name" }?.verdict == .right)
     }
 }
+
+extension GraderTests {
+    /// zero-window.pcap has client segments of up to 1448 bytes carrying dozens of readings each:
+    /// lab 2's per-segment counts must see every byte, as tshark does.
+    @Test func byteStreamLabCountsWholeSegments() throws {
+        let tshark = try TsharkFacts("zero-window")
+        var most = 0, midLine = 0
+        for row in tshark.tcp where row["tcp.dstport"] == "5050" && row["tcp.len"] != "0" {
+            let hex = Array(row["tcp.payload"] ?? "")
+            let bytes = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(hex[$0...$0 + 1]), radix: 16)! }
+            most = max(most, bytes.filter { $0 == 10 }.count)
+            if (row["tcp.analysis.retransmission"] ?? "").isEmpty && bytes.last != 10 { midLine += 1 }
+        }
+        #expect(most > 20, "the fixture has segments carrying many readings")
+        let report = try grade(2, "most_newlines_in_one_segment = \(most)\nsegments_ending_mid_line = \(midLine)", "zero-window.pcap")
+        #expect(report.results.first { $0.key == "most_newlines_in_one_segment" }?.verdict == .right)
+        #expect(report.results.first { $0.key == "segments_ending_mid_line" }?.verdict == .right)
+    }
+}
