@@ -1,6 +1,5 @@
 import Foundation
 import LabReport
-import SensorProtocol
 import TCPAnalysis
 
 /// Rebuilds the readings and writes `read --format json` lines on a second thread while the first
@@ -30,7 +29,11 @@ final class JSONRenderThread: @unchecked Sendable {
     /// Filled by the analysing thread only.
     private var current = Batch()
 
-    init() {
+    /// The tracker that rebuilds the readings; from now on only this thread uses it.
+    private let readings: ReadingTracker
+
+    init(readings: ReadingTracker) {
+        self.readings = readings
         let thread = Thread { [self] in consume() }
         thread.name = "tcplab.json"
         thread.start()
@@ -67,7 +70,6 @@ final class JSONRenderThread: @unchecked Sendable {
 
     private func consume() {
         let renderer = JSONPacketRenderer()
-        let readings = ReadingTracker(serverPort: SensorPort.standard)
         var output = OutputBuffer()
         while true {
             condition.lock()
@@ -81,6 +83,8 @@ final class JSONRenderThread: @unchecked Sendable {
             condition.unlock()
             batch.bytes.withUnsafeBytes { all in
                 for packet in batch.packets {
+                    // Only the overloads that take the values prepared on the tracking thread may be
+                    // called here: the others read the `Conversation`, which that thread changes.
                     var analyzed = packet.analyzed
                     let bytes = UnsafeRawBufferPointer(rebasing: all[packet.bytes])
                     analyzed.notes = readings.process(analyzed, packet.connection, bytes: bytes).notes

@@ -29,7 +29,7 @@ final class PacketPipeline {
         analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType),
                                   keepHistory: options.format == .text && !options.noSummary)
         text = TextPacketRenderer(palette: Palette(enabled: options.color.enabled), showHex: !options.noHex)
-        jsonThread = options.format == .json && !source.isLive ? JSONRenderThread() : nil
+        jsonThread = options.format == .json && !source.isLive ? JSONRenderThread(readings: readings) : nil
     }
 
     func handle(_ record: CapturedPacket) {

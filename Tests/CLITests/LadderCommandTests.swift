@@ -44,6 +44,8 @@ struct LadderCommandTests {
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.contains("spurious retransmission"))
+        // The details panel explains a board's segment as `tcplab read` does, readings included.
+        #expect(page.contains("This segment carries all of reading"))
     }
 
     @Test func unwritableFileIsAnError() throws {

@@ -1,3 +1,4 @@
+import SensorProtocol
 import TCPAnalysis
 import WireFormat
 
@@ -167,6 +168,8 @@ public final class LadderBuilder {
     private var originFrame: Int?
     private var originTime = 0.0
     private let json = JSONPacketRenderer()
+    /// The readings each board segment carries, for the details panel (as `tcplab read` says it).
+    private let readings = ReadingTracker(serverPort: SensorPort.standard)
 
     public init(absoluteNumbers: Bool = false, stream: Int? = nil) {
         self.absoluteNumbers = absoluteNumbers
@@ -178,6 +181,8 @@ public final class LadderBuilder {
 
     /// `bytes` are the frame's captured bytes; they are only read during the call.
     public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
+        var analyzed = analyzed
+        analyzed.notes = readings.process(analyzed, bytes: bytes).notes
         if originFrame == nil {
             originFrame = analyzed.frame
             originTime = analyzed.time
