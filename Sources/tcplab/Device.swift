@@ -179,7 +179,7 @@ extension TCPLab {
                     terminal.progress(progress.snapshot)
                 }
             }
-            let interrupts = DeviceInterrupts {
+            let interrupts = Interrupts {
                 terminal.note("stopping: finishing the readings under way (Ctrl-C again to quit at once)")
                 fleet.cancel()
             }
@@ -311,31 +311,5 @@ private final class DeviceTerminal: Sendable {
         state.progressShown = false
         state.last = nil  // redraw the progress line after the message
         fputs("tcplab device: " + text + "\n", stderr)
-    }
-}
-
-/// Ctrl-C (or SIGTERM) once: stop cleanly; twice: exit 130 at once.
-private final class DeviceInterrupts: @unchecked Sendable {  // sources: set once, DispatchSource is thread-safe
-    private let sources: [DispatchSourceSignal]
-
-    init(onFirst: @escaping @Sendable () -> Void) {
-        let count = NIOLockedValueBox(0)
-        self.sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                let seen = count.withLockedValue { value -> Int in
-                    value += 1
-                    return value
-                }
-                if seen == 1 { onFirst() } else { Foundation.exit(130) }
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    func stop() {
-        for source in self.sources { source.cancel() }
     }
 }

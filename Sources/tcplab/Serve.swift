@@ -146,7 +146,7 @@ extension TCPLab {
 
         func run() async throws {
             if getuid() == 0 && (self.port == 0 || self.port >= 1024) {
-                Console.standardError("tcplab serve: note: running as root is not needed; any user may listen on port \(self.port).")
+                StandardError.print("tcplab serve: note: running as root is not needed; any user may listen on port \(self.port).")
             }
             Self.raiseOpenFileLimit()
             let console = Console(printer: self.makePrinter())
@@ -167,12 +167,13 @@ extension TCPLab {
             do {
                 server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
             } catch let error as SensorServerError {
-                Console.standardError("tcplab serve: \(error)")
+                StandardError.print("tcplab serve: \(error)")
                 throw ExitCode(1)
             }
-            console.print(console.printer.listening("\(self.host):\(server.port)"))
+            // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
+            let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+            console.print(console.printer.listening("\(host):\(server.port)"))
 
-            let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
             let stats = self.statsInterval.map { interval in
                 Task {
                     while !Task.isCancelled {
@@ -182,12 +183,8 @@ extension TCPLab {
                     }
                 }
             }
-            await signals.next()
-            Task {
-                await signals.next()
-                Console.standardError("tcplab serve: interrupted again: exiting without finishing the log")
-                Foundation.exit(130)
-            }
+            let interrupts = await Interrupts.first(secondMessage: "tcplab serve: interrupted again: exiting without finishing the log")
+            defer { interrupts.stop() }
             stats?.cancel()
             let summary = await server.shutdown()
             for line in console.printer.summary(summary) { console.print(line) }
@@ -294,34 +291,5 @@ private final class Console: SensorEventSink, @unchecked Sendable {
         defer { self.lock.unlock() }
         fflush(stdout)
         fflush(stderr)
-    }
-
-    static func standardError(_ text: String) {
-        fputs(text + "\n", stderr)
-    }
-}
-
-/// SIGINT/SIGTERM as something to `await`, instead of the default of dying on the spot.
-private final class SignalWatcher: @unchecked Sendable {
-    private let stream: AsyncStream<Int32>
-    private var iterator: AsyncStream<Int32>.Iterator
-    private let sources: [DispatchSourceSignal]
-
-    init(signals: [Int32]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        self.iterator = stream.makeAsyncIterator()
-        self.sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// Waits for the next signal (one waiter at a time).
-    func next() async {
-        _ = await self.iterator.next()
     }
 }

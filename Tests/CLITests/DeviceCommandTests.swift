@@ -32,12 +32,14 @@ struct DeviceCommandTests {
     }
 
     @Test("bad combinations are refused before anything is sent",
-          arguments: [["--fault", "reboot", "--fault-every", "1"], ["--name", "two words"], ["--devices", "0"],
-                      ["--fault", "sideways"]])
-    func validation(arguments: [String]) throws {
+          arguments: [(["--fault", "reboot", "--fault-every", "1"], "needs --fault-every 2 or more"),
+                      (["--name", "two words"], "must be 1–32 characters"),
+                      (["--devices", "0"], "--devices must be at least 1"),
+                      (["--fault", "sideways"], "'sideways' is invalid for '--fault")])
+    func validation(arguments: [String], says reason: String) throws {
         let result = try TCPLabBinary.run(["device"] + arguments)
         #expect(result.status == 64)
-        #expect(result.stderr.contains("Error"))
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
     }
 
     /// One case per fault: what the boards do, and what must then be in the server's log.

@@ -88,6 +88,9 @@ struct ReadingLogTests {
 
     @Test("a log that cannot be opened is a clear error")
     func cannotOpen() {
-        #expect(throws: (any Error).self) { try ReadingLogWriter(path: "/nonexistent-dir/x.jsonl") }
+        let error = #expect(throws: (any Error).self) { try ReadingLogWriter(path: "/nonexistent-dir/x.jsonl") }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains("/nonexistent-dir/x.jsonl"), "names the file: \(message)")
+        #expect(message.contains("No such file"), "says why: \(message)")
     }
 }

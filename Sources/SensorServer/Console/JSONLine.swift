@@ -33,7 +33,7 @@ struct JSONLine {
     var finished: String { self.text + "}" }
 
     private mutating func key(_ key: String) {
-        if self.text.count > 1 { self.text += "," }
+        if self.text.utf8.count > 1 { self.text += "," }  // utf8.count: no walk over the characters
         Self.appendQuoted(key, to: &self.text)
         self.text += ":"
     }

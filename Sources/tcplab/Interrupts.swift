@@ -1,0 +1,39 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Ctrl-C (or SIGTERM) once: `onFirst`, to stop cleanly; twice: exit 130 at once, after
+/// `secondMessage` on stderr. Shared by the long-running commands (`serve`, `device`).
+final class Interrupts: @unchecked Sendable {  // sources: set once; DispatchSource is thread-safe
+    private let sources: [DispatchSourceSignal]
+
+    init(secondMessage: String? = nil, onFirst: @escaping @Sendable () -> Void) {
+        let count = NIOLockedValueBox(0)
+        self.sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let seen = count.withLockedValue { value -> Int in
+                    value += 1
+                    return value
+                }
+                guard seen > 1 else { return onFirst() }
+                if let secondMessage { StandardError.print(secondMessage) }
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Waits for the first Ctrl-C; the returned object keeps watching for the second.
+    static func first(secondMessage: String) async -> Interrupts {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let interrupts = Interrupts(secondMessage: secondMessage) { continuation.yield() }
+        for await _ in stream { break }
+        return interrupts
+    }
+
+    func stop() {
+        for source in self.sources { source.cancel() }
+    }
+}
