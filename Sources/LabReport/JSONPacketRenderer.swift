@@ -96,9 +96,7 @@ public struct JSONPacketRenderer {
         }
         renderOptions(tcp, prepared.sackBase, into: &out)
         out.append(",\"payload_hex\":\"" as StaticString)
-        let start = min(packet.payloadOffset, bytes.count)
-        let end = min(start + packet.capturedPayloadLength, bytes.count)
-        out.append(hexOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        out.append(hexOf: packet.capturedPayload(in: bytes))
         out.append("\",\"analysis\":[" as StaticString)
         first = true
         for (flag, name) in AnalysisFlags.named where segment.analysis.contains(flag) {

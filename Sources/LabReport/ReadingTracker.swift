@@ -41,9 +41,7 @@ public final class ReadingTracker {
         var step = Step()
         guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp, let connection else { return step }
         let packet = analyzed.packet
-        let start = min(packet.payloadOffset, bytes.count)
-        let end = min(start + packet.capturedPayloadLength, bytes.count)
-        let events = rebuilder.receive(segment, tcp, connection, payload: UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
+        let events = rebuilder.receive(segment, tcp, connection, payload: packet.capturedPayload(in: bytes),
                                        payloadLength: packet.payloadLength, frame: analyzed.frame)
         let disposition = rebuilder.lastDisposition
         var pieces: [LinePiece] = []

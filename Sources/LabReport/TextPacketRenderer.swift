@@ -68,9 +68,7 @@ public struct TextPacketRenderer {
         }
         let packet = analyzed.packet
         if showHex && packet.capturedPayloadLength > 0 {
-            let start = min(packet.payloadOffset, bytes.count)
-            let end = min(start + packet.capturedPayloadLength, bytes.count)
-            for hexLine in HexDump.lines(UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
+            for hexLine in HexDump.lines(packet.capturedPayload(in: bytes),
                                          indent: TextPacketRenderer.indent) {
                 out.append(hexLine + "\n")
             }

@@ -12,10 +12,7 @@ extension CaptureFacts {
         while try source.next({ record in
             let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                             nanoseconds: record.nanoseconds, bytes: record.bytes)
-            let packet = analyzed.packet
-            let start = min(packet.payloadOffset, record.bytes.count)
-            let end = min(start + packet.capturedPayloadLength, record.bytes.count)
-            facts.add(analyzed, payload: UnsafeRawBufferPointer(rebasing: record.bytes[start..<end]))
+            facts.add(analyzed, payload: analyzed.packet.capturedPayload(in: record.bytes))
         }) != .end {}
         facts.finish()
         return facts

@@ -31,6 +31,13 @@ public struct Packet: Sendable {
 
     public init() {}
 
+    /// The TCP/UDP payload within `frame` (the bytes this packet was decoded from), clamped to
+    /// what was captured: the one place that turns `payloadOffset` into bytes.
+    public func capturedPayload(in frame: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let start = min(payloadOffset, frame.count)
+        return UnsafeRawBufferPointer(rebasing: frame[start..<min(start + capturedPayloadLength, frame.count)])
+    }
+
     public var tcp: TCPHeader? {
         if case .tcp(let header)? = transport { return header }
         return nil

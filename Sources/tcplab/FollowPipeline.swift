@@ -46,9 +46,7 @@ final class FollowPipeline {
             headerWritten = true
         }
         let packet = analyzed.packet
-        let start = min(packet.payloadOffset, record.bytes.count)
-        let end = min(start + packet.capturedPayloadLength, record.bytes.count)
-        emit(rebuilder.receive(segment, tcp, payload: UnsafeRawBufferPointer(rebasing: record.bytes[start..<end]),
+        emit(rebuilder.receive(segment, tcp, payload: packet.capturedPayload(in: record.bytes),
                                payloadLength: packet.payloadLength, frame: analyzed.frame))
         if output.count >= 1 << 16 { StandardOutput.write(&output) }
     }

@@ -180,24 +180,9 @@ public struct HTMLLadderRenderer {
         """
 }
 
-/// A JSON string literal (quotes included).
+/// A JSON string literal (quotes included), escaped as the JSON output escapes it.
 func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    var out = OutputBuffer(capacity: text.utf8.count + 16)
+    out.append(jsonString: text)
+    return out.text
 }
