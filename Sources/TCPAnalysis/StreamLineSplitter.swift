@@ -67,8 +67,6 @@ public struct StreamLineSplitter: Sendable {
         current = StreamLine(number: 1, bytes: [], length: 0, frames: [], ending: .partial, startsAfterGap: false)
     }
 
-    /// The part of a line waiting for its ending (nil when none).
-    public var unfinished: StreamLine? { lineHasBytes ? current : nil }
 
     public mutating func consume(_ event: StreamEvent) -> Output {
         var output = Output()

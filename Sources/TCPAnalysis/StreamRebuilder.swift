@@ -34,12 +34,12 @@ public final class StreamRebuilder {
         self.wants = wants
     }
 
-    /// One tracked segment. `payload` is the captured payload (it may be shorter than the
-    /// segment's length on the wire when the snapshot length cut it).
     /// What became of the last segment's bytes in its own direction (`.noData` when that
     /// direction is not rebuilt).
     public private(set) var lastDisposition = SegmentDisposition.noData
 
+    /// One tracked segment. `payload` is the captured payload (it may be shorter than the
+    /// segment's length on the wire when the snapshot length cut it).
     public func receive(_ segment: Segment, _ tcp: TCPHeader, payload: UnsafeRawBufferPointer,
                         payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
         receive(segment, tcp, ConnectionSnapshot(segment), payload: payload, payloadLength: payloadLength, frame: frame)

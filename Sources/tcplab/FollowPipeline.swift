@@ -16,7 +16,7 @@ final class FollowPipeline {
     init(source: PacketSource, stream: Int, mode: FollowRenderer.Mode, color: Bool) {
         self.stream = stream
         analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
-        rebuilder = StreamRebuilder { index, _, _ in index == stream }
+        rebuilder = StreamRebuilder()  // handle() passes only stream N's segments
         renderer = FollowRenderer(mode: mode, palette: Palette(enabled: color))
     }
 
