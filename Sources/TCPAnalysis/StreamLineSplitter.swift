@@ -67,7 +67,6 @@ public struct StreamLineSplitter: Sendable {
         current = StreamLine(number: 1, bytes: [], length: 0, frames: [], ending: .partial, startsAfterGap: false)
     }
 
-
     public mutating func consume(_ event: StreamEvent) -> Output {
         var output = Output()
         switch event {
