@@ -28,7 +28,7 @@ struct DeviceConnection: Sendable {
         to address: SocketAddress, host: String, port: Int, noDelay: Bool, timeout: Duration, group: EventLoopGroup
     ) async throws(ConnectFailure) -> DeviceConnection {
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+            .connectTimeout(TimeAmount(timeout))
             // NIO turns TCP_NODELAY on by default; the nagle fault needs it off, so always say which.
             // (.tcpOption, not .socketOption: the latter puts TCP_NODELAY at SOL_SOCKET, where 1 is SO_DEBUG.)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)

@@ -199,7 +199,7 @@ extension TCPLab {
             configuration.maxConnections = self.maxConnections
             configuration.maxConnectionsPerAddress = self.maxPerAddress
             configuration.allowedRanges = self.allow.compactMap { try? AddressRange($0) }  // checked in validate()
-            configuration.idleTimeout = self.idleTimeout > 0 ? .nanoseconds(Int64(self.idleTimeout * 1e9)) : nil
+            configuration.idleTimeout = self.idleTimeout > 0 ? TimeAmount(.seconds(self.idleTimeout)) : nil
             configuration.keepAlive = self.keepalive
             return configuration
         }

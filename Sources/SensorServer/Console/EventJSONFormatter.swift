@@ -140,11 +140,3 @@ public struct EventJSONFormatter: Sendable {
         json.add("idle_timeouts", statistics.idleTimeouts)
     }
 }
-
-extension Duration {
-    /// Whole duration in seconds as a `Double`.
-    var seconds: Double {
-        let parts = self.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
