@@ -164,7 +164,7 @@ extension TCPLab {
 
             let progress = DeviceProgress()
             let terminal = DeviceTerminal(
-                showProgress: !self.quiet, isTTY: isatty(STDERR_FILENO) == 1, devices: self.devices,
+                isTTY: isatty(STDERR_FILENO) == 1, devices: self.devices,
                 verbose: self.verbose, quiet: self.quiet)
             let started = ContinuousClock.now
             let fleet = Task {
@@ -215,7 +215,6 @@ extension TCPLab {
 /// Everything `device` writes to standard error: one lock keeps lines whole across boards.
 private final class DeviceTerminal: Sendable {
     let isTTY: Bool
-    private let showProgress: Bool
     private let devices: Int
     private let verbose: Bool
     private let quiet: Bool
@@ -231,8 +230,7 @@ private final class DeviceTerminal: Sendable {
     private let state = NIOLockedValueBox(State())
     static let boardsReported = 5
 
-    init(showProgress: Bool, isTTY: Bool, devices: Int, verbose: Bool, quiet: Bool) {
-        self.showProgress = showProgress
+    init(isTTY: Bool, devices: Int, verbose: Bool, quiet: Bool) {
         self.isTTY = isTTY
         self.devices = devices
         self.verbose = verbose
@@ -281,7 +279,7 @@ private final class DeviceTerminal: Sendable {
     }
 
     func progress(_ snapshot: DeviceProgress.Snapshot) {
-        guard self.showProgress else { return }
+        guard !self.quiet else { return }
         self.state.withLockedValue { state in
             guard state.last != snapshot else { return }
             state.last = snapshot

@@ -22,7 +22,7 @@ struct SensorLineHandlerTests {
 
         init(
             devices: DeviceRegistry = DeviceRegistry(), maxLine: Int = 256, peerPort: Int = 53122,
-            rejectionReports: (burst: Int, perSecond: Int) = (20, 10)
+            rejectionReports: ReportRate = ReportRate(burst: 20, perSecond: 10)
         ) throws {
             self.devices = devices
             let pipeline = self.channel.pipeline.syncOperations
@@ -81,7 +81,7 @@ struct SensorLineHandlerTests {
     @Test("a flood of bad lines: every one counted, only the report budget's worth reported, the rest summed up")
     func rejectionFloodIsCountedNotPrinted() throws {
         // perSecond 0: the budget never refills, so the count reported does not depend on time.
-        let connection = try Connection(rejectionReports: (burst: 3, perSecond: 0))
+        let connection = try Connection(rejectionReports: ReportRate(burst: 3, perSecond: 0))
         try connection.send(String(repeating: "garbage\n", count: 100) + "0,2003,21.0,40.0\n")
         try connection.close()
         #expect(connection.counters.statistics.rejected == 100)

@@ -12,6 +12,10 @@ struct ReportBudget {
     private var tokens: Int
     private var refilledAt: NIODeadline
 
+    init(rate: ReportRate, now: NIODeadline = .now()) {
+        self.init(burst: rate.burst, perSecond: rate.perSecond, now: now)
+    }
+
     init(burst: Int, perSecond: Int, now: NIODeadline = .now()) {
         self.burst = burst
         self.perSecond = perSecond

@@ -45,10 +45,10 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     init(
         sinks: [any SensorEventSink], devices: DeviceRegistry, counters: LoopCounters, logger: Logger,
-        rejectionReports: (burst: Int, perSecond: Int) = (20, 10), byteCounter: ByteCountingHandler? = nil
+        rejectionReports: ReportRate = SensorServerConfiguration().reportRate, byteCounter: ByteCountingHandler? = nil
     ) {
         self.byteCounter = byteCounter
-        self.reportBudget = ReportBudget(burst: rejectionReports.burst, perSecond: rejectionReports.perSecond)
+        self.reportBudget = ReportBudget(rate: rejectionReports)
         self.sinks = sinks
         self.devices = devices
         self.counters = counters

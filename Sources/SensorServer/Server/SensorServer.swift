@@ -95,7 +95,7 @@ public final class SensorServer: Sendable {
                     try pipeline.addHandler(
                         SensorLineHandler(
                             sinks: sinks, devices: devices, counters: loopCounters, logger: logger,
-                            rejectionReports: (configuration.reportRate.burst, configuration.reportRate.perSecond),
+                            rejectionReports: configuration.reportRate,
                             byteCounter: byteCounter))
                 }
             }
