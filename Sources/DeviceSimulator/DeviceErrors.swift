@@ -18,20 +18,19 @@ public enum ConnectFailure: Error, Sendable, Equatable, CustomStringConvertible 
     case badAddress(host: String, port: Int, detail: String)
     case other(host: String, port: Int, detail: String)
 
+    /// The failure, then what to check: `summary` plus the advice for its kind.
     public var description: String {
         switch self {
-        case .refused(let host, let port):
-            return "connection refused by \(host):\(port): nothing is listening there "
+        case .refused(_, let port):
+            return summary + ": nothing is listening there "
                 + "(start the server with `tcplab serve --port \(port)`, or check --host and --port)"
-        case .timedOut(let host, let port, let after):
-            return "no answer from \(host):\(port) within \(after.secondsText): check the address, "
+        case .timedOut(_, let port, _):
+            return summary + ": check the address, "
                 + "that the server machine is on this network, and its firewall (TCP port \(port))"
-        case .unreachable(let host, let port, let detail):
-            return "cannot reach \(host):\(port): \(detail) (check the address and this machine's network)"
-        case .badAddress(let host, let port, let detail):
-            return "cannot connect to \(host):\(port): \(detail)"
-        case .other(let host, let port, let detail):
-            return "cannot connect to \(host):\(port): \(detail)"
+        case .unreachable:
+            return summary + " (check the address and this machine's network)"
+        case .badAddress, .other:
+            return summary
         }
     }
 
