@@ -72,6 +72,10 @@ public final class CaptureFacts {
             lines.compactMap { if case .success(.reading(let reading)) = $0.parsed { return reading }; return nil }
         }
 
+        /// Splits on `\n` like `StreamLineSplitter`, but over the whole rebuilt stream, so the
+        /// acknowledged prefix can be cut by byte count. It does not apply `read --readings`'
+        /// extra rules (256-byte limit, lines touched by a hole marked invalid): holes are zeros
+        /// here, which fail to parse, so the counts agree on the captures the labs use.
         private func lines(in bytes: ArraySlice<UInt8>) -> [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
             var lines: [(String, Result<SensorLine, SensorParseError>)] = []
             var start = bytes.startIndex

@@ -12,10 +12,13 @@ public enum SensorLineParser {
     }
 
     public static func parse(bytes: some Sequence<UInt8>) throws(SensorParseError) -> SensorLine {
-        let array = Array(bytes)
-        return try array.withUnsafeBytes { raw in
+        // Arrays and slices are parsed where they lie; other sequences are copied once.
+        let inPlace = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SensorParseError) in try parse(UnsafeRawBufferPointer(buffer)) }
+        }
+        return try (inPlace ?? Array(bytes).withUnsafeBytes { raw in
             Result { () throws(SensorParseError) in try parse(raw) }
-        }.get()
+        }).get()
     }
 
     public static func parse(_ raw: UnsafeRawBufferPointer) throws(SensorParseError) -> SensorLine {

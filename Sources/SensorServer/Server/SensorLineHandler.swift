@@ -57,6 +57,9 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.peer = context.channel.remoteAddress?.peerDescription ?? "unknown"
+        // Until HELLO names it, a board is its address and port. A board that never says HELLO is
+        // therefore a new device on every reconnect: its seq continuity is checked per connection
+        // only, and the device count counts its connections (the firmware and simulator say HELLO).
         self.device = self.peer
         self.connectedAt = .now()
         context.fireChannelActive()
