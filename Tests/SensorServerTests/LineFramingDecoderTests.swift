@@ -90,13 +90,17 @@ struct LineFramingDecoderTests {
     func endlessLine() throws {
         let collector = FrameCollector()
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramingDecoder(maxLineLength: 64)))
+        let peak = PeakBytes()
+        try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(MeasuringDecoder(inner: LineFramingDecoder(maxLineLength: 64), peak: peak)))
         try channel.pipeline.syncOperations.addHandler(collector)
         let chunk = ByteBuffer(repeating: UInt8(ascii: "A"), count: 4096)
         for _ in 0..<1000 { try channel.writeInbound(chunk) }  // 4 MB, no newline
         try channel.writeInbound(ByteBuffer(string: "\n1,2,3.0,4.0\n"))
         _ = try channel.finish()
         #expect(collector.frames == [.tooLong(4_096_000), .line("1,2,3.0,4.0")])
+        // What the decoder leaves buffered after each read never exceeds one line plus one chunk.
+        #expect(peak.value <= 64 + 1 + 4096, "kept \(peak.value) bytes")
     }
 
     @Test("binary garbage is framed like anything else (the parser rejects it)")
@@ -121,5 +125,27 @@ struct LineFramingDecoderTests {
     func cleanEOF() throws {
         #expect(try self.frames(chunks: [bytes("1,2,3.0,4.0\n")]) == [.line("1,2,3.0,4.0")])
         #expect(try self.frames(chunks: []) == [])
+    }
+}
+
+/// The most bytes the framing decoder left buffered after any call: its memory per connection.
+final class PeakBytes: @unchecked Sendable {
+    var value = 0
+}
+
+/// `inner`, recording in `peak` how many bytes it leaves in the buffer after each call.
+struct MeasuringDecoder: ByteToMessageDecoder {
+    typealias InboundOut = LineFramingDecoder.InboundOut
+    var inner: LineFramingDecoder
+    let peak: PeakBytes
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) -> DecodingState {
+        let state = inner.decode(context: context, buffer: &buffer)
+        peak.value = max(peak.value, buffer.readableBytes)
+        return state
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) -> DecodingState {
+        inner.decodeLast(context: context, buffer: &buffer, seenEOF: seenEOF)
     }
 }
