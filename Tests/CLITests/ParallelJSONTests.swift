@@ -27,8 +27,8 @@ struct ParallelJSONTests {
 
     /// A fixture's packets `times` over, one second apart each round (each round's SYN after the
     /// last round's FIN starts a new stream), so the output spans many batches.
-    func repeated(_ fixture: String, times: Int) throws -> String {
-        let source = try PacketSource.open(file: fixturePath(fixture))
+    func repeated(_ name: String, times: Int) throws -> String {
+        let source = try PacketSource.open(file: fixture(name))
         var records: [(seconds: Int, micros: Int, bytes: [UInt8])] = []
         while try source.next({ records.append(($0.seconds, $0.nanoseconds / 1000, Array($0.bytes))) }) != .end {}
         func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
@@ -43,8 +43,6 @@ struct ParallelJSONTests {
         try Data(file).write(to: URL(fileURLWithPath: path))
         return path
     }
-
-    func fixturePath(_ name: String) -> String { fixture(name) }
 
     @Test(arguments: ["handshake-readings-fin.pcap", "loss.pcap", "zero-window.pcap", "snaplen-60.pcap",
                       "readings.pcapng", "ipv6.pcap", "cooked-v2.pcap"])
