@@ -63,6 +63,15 @@ extension TCPLab {
         @Option(help: "Bytes kept of each packet (the snapshot length).")
         var snaplen: Int32 = 262_144
 
+        @Option(name: [.customShort("B"), .long], help: ArgumentHelp(
+            "The kernel's capture buffer in KiB, as tcpdump's -B (default \(PacketSource.defaultBufferSize / 1024), 32 MiB).",
+            discussion: "Packets wait here while tcplab prints; when it is full the kernel drops them and tcplab warns at once.",
+            valueName: "KiB"))
+        var bufferSize: Int = PacketSource.defaultBufferSize / 1024
+
+        @Flag(name: .shortAndLong, help: "Print no packets (with -w: only write the file), just the counts at the end.")
+        var quiet = false
+
         @Flag(help: "List the interfaces that can be captured on, and exit.")
         var listInterfaces = false
 
@@ -75,6 +84,10 @@ extension TCPLab {
             if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1–65535, not \(port).") }
             if let count, count < 1 { throw ValidationError("-c must be at least 1.") }
             if snaplen < 64 { throw ValidationError("--snaplen below 64 would cut even the headers.") }
+            if !(64...(4 << 20)).contains(bufferSize) {
+                throw ValidationError("-B/--buffer-size is in KiB and must be 64–4194304 (4 GiB), not \(bufferSize).")
+            }
+            if quiet && write == nil { throw ValidationError("-q without -w would capture and show nothing; add -w FILE.") }
         }
 
         var filterExpression: String { filter ?? "tcp port \(port ?? 5050)" }
@@ -86,7 +99,7 @@ extension TCPLab {
             do {
                 // Whom to become is settled first, so a bad --user fails before anything is opened.
                 let privileges = try PrivilegeDrop.plan(user: user, environment: ProcessInfo.processInfo.environment)
-                source = try PacketSource.open(interface: interface, snaplen: snaplen)
+                source = try PacketSource.open(interface: interface, snaplen: snaplen, bufferSize: bufferSize * 1024)
                 try source.setFilter(filterExpression)
                 // Root ends here: no packet has been read and no file created yet.
                 if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
@@ -101,19 +114,20 @@ extension TCPLab {
             StandardError.print("tcplab: capturing on \(interface), filter '\(filterExpression)'\(write.map { ", writing \($0)" } ?? "") — Ctrl-C to stop")
 
             activeCaptureToken = source.breakToken
+            unblockStopSignals()
             signal(SIGINT) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
             signal(SIGTERM) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
             defer { activeCaptureToken = nil }
 
-            let pipeline = PacketPipeline(source: source, options: output, writer: writer)
+            let pipeline = PacketPipeline(source: source, options: output, writer: writer, quiet: quiet)
             do {
                 try pipeline.run(source, limit: count)
             } catch let error as CaptureError {
                 StandardError.print("tcplab: \(error)")
                 throw ExitCode.failure
             }
-            if let stats = source.statistics() {
-                StandardError.print("\(pipeline.packets) packets captured\n\(stats.received) packets received by filter\n\(stats.droppedByKernel) packets dropped by kernel")
+            if let stats = source.statistics() ?? pipeline.statistics {
+                StandardError.print(CaptureLossReport.summary(captured: pipeline.packets, stats: stats, interface: interface))
             }
         }
 

@@ -8,6 +8,7 @@ final class Interrupts: @unchecked Sendable {  // sources: set once; DispatchSou
 
     init(secondMessage: String? = nil, onFirst: @escaping @Sendable () -> Void) {
         let count = NIOLockedValueBox(0)
+        unblockStopSignals()
         self.sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -36,4 +37,14 @@ final class Interrupts: @unchecked Sendable {  // sources: set once; DispatchSou
     func stop() {
         for source in self.sources { source.cancel() }
     }
+}
+
+/// A parent may start tcplab with SIGINT and SIGTERM blocked (a test runner's thread, some job
+/// launchers); Ctrl-C must still stop a capture, a server or a board, so they are unblocked.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
