@@ -6,7 +6,9 @@ BUILD_FLAGS ?=
 BIN_DEBUG   := .build/debug/tcplab
 BIN_RELEASE := .build/release/tcplab
 
-.PHONY: all deps build release test test-swift test-firmware demo bench soak fuzz fuzz-build clean
+PREFIX      ?= /usr/local
+
+.PHONY: all deps build release install uninstall test test-swift test-firmware demo bench soak fuzz fuzz-build clean
 
 all: build
 
@@ -18,6 +20,16 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+# tcplab into PREFIX/bin (on sudo's PATH with the default /usr/local), the lab texts into
+# PREFIX/share/tcplab, `man tcplab`, completions, and the capture capabilities (no sudo needed).
+# As an ordinary user only the copying asks for sudo. DESTDIR stages a package.
+install: release
+	@scripts/ensure-deps.sh libcap2-bin:setcap
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh $(BIN_RELEASE)
+
+uninstall:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh --uninstall
 
 test: test-firmware test-swift
 

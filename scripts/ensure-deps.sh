@@ -12,7 +12,8 @@ fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 for spec in "$@"; do
     pkg=${spec%%:*}; cmd=${spec#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    # /usr/sbin is not on an ordinary user's PATH on Debian (setcap lives there).
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

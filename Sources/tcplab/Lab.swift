@@ -55,7 +55,7 @@ extension TCPLab.LabCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a lab: goal, background, steps and questions.",
-            discussion: "Prints labs/NN-name/README.md, found next to the current folder or the tcplab binary.")
+            discussion: "Prints labs/NN-name/README.md: installed by `make install` (PREFIX/share/tcplab), or found in the checkout the binary was built in, or under $TCPLAB_DATA.")
 
         @OptionGroup var which: LabNumber
 
@@ -65,7 +65,7 @@ extension TCPLab.LabCommand {
                 print(readme)
             } else {
                 print("Lab \(lab.number): \(lab.title)")
-                print("(labs/\(lab.folder)/README.md was not found next to this folder or the tcplab binary; the questions are:)\n")
+                print("(labs/\(lab.folder)/README.md was not found in \(LabFiles.searched); `make install` puts the texts where every folder finds them. The questions are:)\n")
                 for question in lab.questions { print("- \(question.key): \(question.prompt)") }
             }
         }
@@ -138,8 +138,10 @@ extension TCPLab.LabCommand {
     }
 }
 
-/// The lab texts under `labs/`, looked for from the current folder up, then from the binary up
-/// (so `tcplab lab show` works from a checkout and from `.build/release`).
+/// The lab texts under `labs/`: where `make install` put them (PREFIX/share/tcplab, found from
+/// the binary's real path), in a checkout (from the current folder up, then from the binary up),
+/// or under $TCPLAB_DATA. The binary's path comes from /proc/self/exe, not argv[0], which is just
+/// `tcplab` when the shell found it on PATH.
 enum LabFiles {
     static func readme(for lab: Lab) -> String? {
         for root in candidateRoots() {
@@ -155,10 +157,25 @@ enum LabFiles {
             .first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// Where the texts were looked for, for an error message.
+    static var searched: String {
+        "$TCPLAB_DATA, \(installedRoot?.path ?? "PREFIX/share/tcplab"), and the folders above the current one and the binary"
+    }
+
+    private static var executable: URL? {
+        Bundle.main.executableURL?.resolvingSymlinksInPath()
+    }
+
+    private static var installedRoot: URL? {
+        executable?.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/tcplab")
+    }
+
     private static func candidateRoots() -> [URL] {
         var roots: [URL] = []
+        if let data = ProcessInfo.processInfo.environment["TCPLAB_DATA"] { roots.append(URL(fileURLWithPath: data)) }
+        if let installedRoot { roots.append(installedRoot) }
         for start in [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                      URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()] {
+                      executable?.deletingLastPathComponent()].compactMap({ $0 }) {
             var folder = start
             for _ in 0..<6 {
                 roots.append(folder)

@@ -1,0 +1,3 @@
+#include "BuildInfo.h"
+
+const char *tcplab_build_commit(void) { return TCPLAB_COMMIT; }

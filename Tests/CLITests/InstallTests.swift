@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `make install`'s script into a staging folder (DESTDIR), then the installed binary used as a
+/// student would: from another folder, found on PATH, with no checkout in sight.
+@Suite("Install")
+struct InstallTests {
+    @Test("--version names the release and the commit it was built from")
+    func versionNamesTheCommit() throws {
+        let result = try TCPLabBinary.run(["--version"])
+        #expect(result.status == 0)
+        let line = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.hasPrefix("tcplab 0."), "\(line)")
+        // From a git checkout: twelve hex digits of the commit; from a tarball it says so.
+        let fromGit = FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(".git").path)
+        let expected = fromGit ? #"commit [0-9a-f]{12}"# : #"commit unknown \(not built from a git checkout\)"#
+        #expect(line.range(of: expected, options: .regularExpression) != nil, "\(line)")
+    }
+
+    @Test("scripts/install.sh lays out binary, lab texts and completions; lab show works from any folder")
+    func installedBinaryFindsItsLabs() throws {
+        let stage = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-install-\(UUID().uuidString)")
+        // Readable by everyone: the script may be run by root for an ordinary user.
+        try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: stage) }
+
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/bin/bash")
+        install.arguments = [repositoryRoot.appendingPathComponent("scripts/install.sh").path, TCPLabBinary.url.path]
+        install.environment = ProcessInfo.processInfo.environment.merging(
+            ["DESTDIR": stage.path, "PREFIX": "/opt/tcplab", "TCPLAB_MANUAL": "0"]) { $1 }
+        let log = Pipe()
+        install.standardOutput = log
+        install.standardError = log
+        try install.run()
+        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        install.waitUntilExit()
+        #expect(install.terminationStatus == 0, "\(output)")
+
+        let root = stage.appendingPathComponent("opt/tcplab")
+        for file in ["bin/tcplab", "share/tcplab/labs/01-handshake/README.md", "share/tcplab/labs/captures/handshake.pcap",
+                     "share/bash-completion/completions/tcplab", "share/zsh/site-functions/_tcplab",
+                     "share/fish/vendor_completions.d/tcplab.fish"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), "missing \(file)")
+        }
+        let bash = try String(contentsOf: root.appendingPathComponent("share/bash-completion/completions/tcplab"), encoding: .utf8)
+        #expect(bash.contains("capture") && bash.contains("--buffer-size"))
+        #expect(output.contains("DESTDIR set: no capabilities set"))
+
+        // Found on PATH, run from "/": argv[0] is just "tcplab", no checkout above the folder.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "cd / && tcplab lab show 4"]
+        shell.environment = ["PATH": root.appendingPathComponent("bin").path + ":/usr/bin:/bin"]
+        let out = Pipe()
+        shell.standardOutput = out
+        try shell.run()
+        let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        let installedText = try String(contentsOf: root.appendingPathComponent("share/tcplab/labs/04-closing/README.md"),
+                                       encoding: .utf8)
+        #expect(shown.trimmingCharacters(in: .newlines) == installedText.trimmingCharacters(in: .newlines))
+    }
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Live capture under load: the highest packet rate `tcplab capture` keeps with no kernel drops,
+# printing the annotated text, printing JSON, and only writing a file, each next to tcpdump
+# doing the comparable job. Writes its figures between the capture-rate-bench markers in
+# docs/performance.md.
+#
+#   sudo bench/capture-rate-bench.sh          (make bench runs it too)
+#
+# Needs root: it makes its own network namespace, so the traffic and the captures touch nothing
+# else and the namespace's loopback counter holds exactly the packets sent. bench/rate_traffic.py
+# sends sensor readings at a target packet rate; for each mode the rate steps up
+# (RATES, SECONDS_PER_STEP each) and stops at the first step with drops, with packets missing, or
+# that the generator could not reach (below 90 % of the target). Each step: start the capture,
+# send, wait for the capture to hand over its last block, Ctrl-C it, and compare its closing
+# counts ("N packets captured", "... dropped by kernel") with the packets the kernel sent.
+# Every step is bounded in time; the whole run takes about 4 minutes.
+#
+# Knobs (environment): TCPLAB (.build/release/tcplab), RATES ("2000 5000 10000 20000 40000 80000"),
+# SECONDS_PER_STEP (5), CONNECTIONS (8, boards of the generator).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "capture-rate-bench: needs root (network namespace + capture)" >&2; exit 1; }
+
+TCPLAB=${TCPLAB:-.build/release/tcplab}
+RATES=${RATES:-2000 5000 10000 20000 40000 80000}
+SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
+CONNECTIONS=${CONNECTIONS:-8}
+[ -x "$TCPLAB" ] || { echo "capture-rate-bench: no $TCPLAB (swift build -c release, or TCPLAB=path)" >&2; exit 1; }
+command -v tcpdump >/dev/null || { echo "capture-rate-bench: needs tcpdump" >&2; exit 1; }
+TCPLAB=$(realpath "$TCPLAB")
+
+out=bench/out
+mkdir -p "$out"
+results="$out/capture-rate.jsonl"
+: > "$results"
+namespace=tcplab-rate-$$
+# The capture files go where tcpdump (which becomes user tcpdump) and tcplab (which becomes the
+# sudo user) may still write after giving up root.
+scratch=$(mktemp -d /tmp/capture-rate.XXXXXX)
+chmod 1777 "$scratch"
+capture_pid=
+cleanup() {
+    if [ -n "$capture_pid" ]; then kill -9 "$capture_pid" 2>/dev/null || true; fi
+    ip netns del "$namespace" 2>/dev/null || true
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+ip netns add "$namespace"
+ip netns exec "$namespace" ip link set lo up
+in_ns() { ip netns exec "$namespace" "$@"; }
+lo_packets() { in_ns cat /sys/class/net/lo/statistics/tx_packets; }
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system
+count() { sed -n "s/^\([0-9]*\) packets $1\$/\1/p" "$2" | tail -1; }
+
+# step MODE TOOL RATE COMMAND...: one capture at one rate; appends a JSON line to $results and
+# returns 1 when the rate should not be raised further.
+step() {
+    local mode=$1 tool=$2 rate=$3; shift 3
+    local err="$scratch/stderr" ready=
+    rm -f "$scratch"/*.pcap
+    in_ns "$@" > /dev/null 2> "$err" &
+    capture_pid=$!
+    for _ in $(seq 100); do   # at most 5 s for the capture to open
+        if grep -qE '^(listening on|tcplab: capturing on)' "$err"; then ready=1; break; fi
+        sleep 0.05
+    done
+    [ -n "$ready" ] || { echo "capture-rate-bench: $mode did not start:" >&2; cat "$err" >&2; exit 1; }
+    sleep 0.3
+    local before cpu0 generator after cpu1
+    before=$(lo_packets); cpu0=$(cpu_ticks "$capture_pid")
+    generator=$(in_ns timeout $((SECONDS_PER_STEP + 20)) python3 bench/rate_traffic.py \
+        --rate "$rate" --seconds "$SECONDS_PER_STEP" --connections "$CONNECTIONS")
+    # tcpdump hands over a TPACKET_V3 block when it fills or after its 1 s timeout; tcplab after 50 ms.
+    sleep 1.3
+    after=$(lo_packets); cpu1=$(cpu_ticks "$capture_pid")
+    kill -INT "$capture_pid"
+    for _ in $(seq 100); do kill -0 "$capture_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$capture_pid" 2>/dev/null || true
+    wait "$capture_pid" 2>/dev/null || true
+    capture_pid=
+    local captured received dropped
+    captured=$(count captured "$err"); received=$(count 'received by filter' "$err")
+    dropped=$(count 'dropped by kernel' "$err")
+    [ -n "$captured" ] && [ -n "$dropped" ] || { echo "capture-rate-bench: $mode printed no counts:" >&2; cat "$err" >&2; exit 1; }
+    local line
+    line=$(python3 - "$mode" "$tool" "$generator" "$before" "$after" "$captured" "${received:-0}" "$dropped" \
+        "$cpu0" "$cpu1" "$ticks" <<'EOF'
+import json, sys
+mode, tool, generator, before, after, captured, received, dropped, cpu0, cpu1, ticks = sys.argv[1:]
+g = json.loads(generator)
+sent = int(after) - int(before)
+row = {"mode": mode, "tool": tool, "target": g["target"], "achieved": g["rate"], "sent": sent,
+       "captured": int(captured), "received": int(received), "dropped": int(dropped),
+       "missing": sent - int(captured),
+       # CPU of the capture over the paced phase and the drain wait, as a share of one core.
+       "cpu": round((int(cpu1) - int(cpu0)) / int(ticks) / (g["seconds"] + 1.3), 3)}
+row["reached"] = g["rate"] >= 0.9 * g["target"]
+row["clean"] = row["dropped"] == 0 and row["missing"] == 0
+print(json.dumps(row))
+EOF
+)
+    echo "$line" >> "$results"
+    echo "capture-rate-bench: $line" >&2
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["clean"] and r["reached"] else 1)' "$line"
+}
+
+# mode TOOL NAME COMMAND...: the rate steps for one command.
+mode() {
+    local tool=$1 name=$2; shift 2
+    echo "capture-rate-bench: $name" >&2
+    for rate in $RATES; do
+        step "$name" "$tool" "$rate" "$@" || break
+    done
+}
+
+mode tcplab text   "$TCPLAB" capture -i lo
+mode tcplab json   "$TCPLAB" capture -i lo --format json
+mode tcplab file   "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap"
+mode tcpdump text  tcpdump -i lo -nn -X tcp port 5050
+mode tcpdump file  tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050
+
+python3 bench/report.py capture-rate "$results" "$SECONDS_PER_STEP" "$RATES"
