@@ -12,8 +12,10 @@ PREFIX      ?= /usr/local
 
 all: build
 
+# Also writes the commit `tcplab --version` names (scripts/build-info.sh).
 deps:
 	@scripts/ensure-deps.sh
+	@scripts/build-info.sh
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

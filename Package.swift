@@ -1,12 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The commit `tcplab --version` names: read from the checkout when the manifest is evaluated.
-let buildCommit: String = {
-    guard let git = Context.gitInformation else { return "unknown (not built from a git checkout)" }
-    return String(git.currentCommit.prefix(12)) + (git.hasUncommittedChanges ? " + uncommitted changes" : "")
-}()
-
 // One job per module; arrows point one way (see docs/architecture.md).
 let package = Package(
     name: "tcplab",
@@ -29,7 +23,7 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
-        .target(name: "BuildInfo", cSettings: [.define("TCPLAB_COMMIT", to: "\"\(buildCommit)\"")]),
+        .target(name: "BuildInfo"),
         .target(name: "PacketCapture", dependencies: ["CPcap"]),
         .target(name: "WireFormat"),
         .target(name: "TCPAnalysis", dependencies: ["WireFormat"]),
