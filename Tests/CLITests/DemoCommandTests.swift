@@ -54,7 +54,7 @@ struct DemoCommandTests {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try runProcess(URL(fileURLWithPath: "/usr/sbin/runuser"),
-                                    ["-u", "nobody", "--", TCPLabBinary.url.path, "demo", "--output", folder.path,
+                                    ["-u", "nobody", "--", ReadableInstall.binary.path, "demo", "--output", folder.path,
                                      "--port", port, "--color", "never"], timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("No live capture"))
@@ -73,7 +73,7 @@ struct DemoCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let nobody = try #require(getpwnam("nobody")).pointee
         let process = Process()
-        process.executableURL = TCPLabBinary.url
+        process.executableURL = ReadableInstall.binary
         process.arguments = ["demo", "--output", folder.path, "--port", port, "--color", "never"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
         environment["SUDO_UID"] = String(nobody.pw_uid)

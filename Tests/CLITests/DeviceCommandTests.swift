@@ -167,7 +167,7 @@ final class ServeProcess: @unchecked Sendable {
         let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--color", "never"] + arguments
         if asNobody {
             self.process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            self.process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", TCPLabBinary.url.path] + serve
+            self.process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", ReadableInstall.binary.path] + serve
         } else {
             self.process.executableURL = TCPLabBinary.url
             self.process.arguments = serve
@@ -270,7 +270,7 @@ struct DeviceVanishTests {
                       "--fault-every", "2", "--verbose", "--seed", "1"]
         if asNobody {
             return try runProcess(Self.setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups",
-                                                 TCPLabBinary.url.path] + device)
+                                                 ReadableInstall.binary.path] + device)
         }
         return try TCPLabBinary.run(device)
     }

@@ -39,7 +39,7 @@ struct PrivilegeDropTests {
     func dropsPrivileges(_ testCase: Case) throws {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }
         environment.merge(testCase.environment) { $1 }
-        try captureHandshake(command: [TCPLabBinary.url.path], extraArguments: testCase.arguments,
+        try captureHandshake(command: [ReadableInstall.binary.path], extraArguments: testCase.arguments,
                              environment: environment, owner: testCase.owner, message: testCase.message)
     }
 
@@ -101,7 +101,7 @@ struct PrivilegeDropTests {
         // Every thread of the process, not just the one that called setuid, runs as the new user
         // (`ip netns exec` execs tcplab in place, so this is tcplab's pid). An async main once left
         // the main thread root while the workers dropped.
-        if command == [TCPLabBinary.url.path] {
+        if command == [ReadableInstall.binary.path] {
             let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(capture.processIdentifier)/task")
             #expect(!tasks.isEmpty)
             for task in tasks {

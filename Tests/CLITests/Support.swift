@@ -72,3 +72,26 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
 }
 
 let isRoot = getuid() == 0
+
+/// tcplab as `make install` lays it out (bin/tcplab, share/tcplab/labs), in a folder every user may
+/// read and enter. Tests that run the binary as another user ('nobody') use it: a checkout in a
+/// mode-0700 folder (what `mktemp -d` makes, or /root) cannot be entered by that user. Made once,
+/// removed when the test process exits.
+enum ReadableInstall {
+    static let root: URL = {
+        let root = URL(fileURLWithPath: "/tmp/tcplab-readable-\(getpid())")
+        try? FileManager.default.removeItem(at: root)
+        let labs = root.appendingPathComponent("share/tcplab/labs")
+        try! FileManager.default.createDirectory(at: root.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(at: labs.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! FileManager.default.copyItem(at: TCPLabBinary.url, to: root.appendingPathComponent("bin/tcplab"))
+        try! FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("labs"), to: labs)
+        for path in [root.path, root.appendingPathComponent("bin").path, root.appendingPathComponent("share").path,
+                     labs.deletingLastPathComponent().path] { chmod(path, 0o755) }
+        _ = try? runProcess(URL(fileURLWithPath: "/bin/chmod"), ["-R", "a+rX", root.path])
+        atexit { try? FileManager.default.removeItem(atPath: "/tmp/tcplab-readable-\(getpid())") }
+        return root
+    }()
+
+    static var binary: URL { root.appendingPathComponent("bin/tcplab") }
+}
