@@ -49,8 +49,8 @@ ip netns add "$namespace"
 ip netns exec "$namespace" ip link set lo up
 in_ns() { ip netns exec "$namespace" "$@"; }
 lo_packets() { in_ns cat /sys/class/net/lo/statistics/tx_packets; }
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system
+# CPU time of every thread of a process, in ns (schedstat: finer than /proc/PID/stat's ticks).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'; }
 count() { sed -n "s/^\([0-9]*\) packets $1\$/\1/p" "$2" | tail -1; }
 
 # step MODE TOOL RATE COMMAND...: one capture at one rate; appends a JSON line to $results and
@@ -59,21 +59,23 @@ step() {
     local mode=$1 tool=$2 rate=$3; shift 3
     local err="$scratch/stderr" ready=
     rm -f "$scratch"/*.pcap
-    in_ns "$@" > /dev/null 2> "$err" &
+    # Not through in_ns: a function in the background is a subshell, and $! must be the capture
+    # itself (ip netns exec execs it) for Ctrl-C to reach it.
+    ip netns exec "$namespace" "$@" > /dev/null 2> "$err" &
     capture_pid=$!
     for _ in $(seq 100); do   # at most 5 s for the capture to open
-        if grep -qE '^(listening on|tcplab: capturing on)' "$err"; then ready=1; break; fi
+        if grep -qE '^(tcpdump: )?listening on|^tcplab: capturing on' "$err"; then ready=1; break; fi
         sleep 0.05
     done
     [ -n "$ready" ] || { echo "capture-rate-bench: $mode did not start:" >&2; cat "$err" >&2; exit 1; }
     sleep 0.3
     local before cpu0 generator after cpu1
-    before=$(lo_packets); cpu0=$(cpu_ticks "$capture_pid")
+    before=$(lo_packets); cpu0=$(cpu_ns "$capture_pid")
     generator=$(in_ns timeout $((SECONDS_PER_STEP + 20)) python3 bench/rate_traffic.py \
         --rate "$rate" --seconds "$SECONDS_PER_STEP" --connections "$CONNECTIONS")
     # tcpdump hands over a TPACKET_V3 block when it fills or after its 1 s timeout; tcplab after 50 ms.
     sleep 1.3
-    after=$(lo_packets); cpu1=$(cpu_ticks "$capture_pid")
+    after=$(lo_packets); cpu1=$(cpu_ns "$capture_pid")
     kill -INT "$capture_pid"
     for _ in $(seq 100); do kill -0 "$capture_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$capture_pid" 2>/dev/null || true
@@ -85,16 +87,16 @@ step() {
     [ -n "$captured" ] && [ -n "$dropped" ] || { echo "capture-rate-bench: $mode printed no counts:" >&2; cat "$err" >&2; exit 1; }
     local line
     line=$(python3 - "$mode" "$tool" "$generator" "$before" "$after" "$captured" "${received:-0}" "$dropped" \
-        "$cpu0" "$cpu1" "$ticks" <<'EOF'
+        "$cpu0" "$cpu1" <<'EOF'
 import json, sys
-mode, tool, generator, before, after, captured, received, dropped, cpu0, cpu1, ticks = sys.argv[1:]
+mode, tool, generator, before, after, captured, received, dropped, cpu0, cpu1 = sys.argv[1:]
 g = json.loads(generator)
 sent = int(after) - int(before)
 row = {"mode": mode, "tool": tool, "target": g["target"], "achieved": g["rate"], "sent": sent,
        "captured": int(captured), "received": int(received), "dropped": int(dropped),
        "missing": sent - int(captured),
        # CPU of the capture over the paced phase and the drain wait, as a share of one core.
-       "cpu": round((int(cpu1) - int(cpu0)) / int(ticks) / (g["seconds"] + 1.3), 3)}
+       "cpu": round((int(cpu1) - int(cpu0)) / 1e9 / (g["seconds"] + 1.3), 3)}
 row["reached"] = g["rate"] >= 0.9 * g["target"]
 row["clean"] = row["dropped"] == 0 and row["missing"] == 0
 print(json.dumps(row))

@@ -102,8 +102,15 @@ extension TCPLab {
         @Option(help: ArgumentHelp("Move each wait by up to this many seconds either way, so boards drift apart.", valueName: "seconds"))
         var jitter: Double = 0
 
-        @Option(name: .customLong("name"), help: ArgumentHelp("Boards are named PREFIX-1 … PREFIX-N in their HELLO.", valueName: "prefix"))
-        var namePrefix = "sim"
+        @Option(name: .customLong("name"), help: ArgumentHelp(
+            "Boards are named PREFIX-1 … PREFIX-N in their HELLO (default sim-XXXX, new for every run).",
+            discussion: "A server left running between lab steps would take a second run's sim-1 for the first one rebooted; a fresh XXXX keeps runs apart.",
+            valueName: "prefix"))
+        var namePrefixOption: String?
+
+        /// --name, or sim- and four hex digits drawn for this run.
+        var namePrefix: String { namePrefixOption ?? Self.runPrefix }
+        private static let runPrefix = "sim-" + String(UInt16.random(in: 0x1000...0xffff), radix: 16)
 
         @Option(help: ArgumentHelp("Seed for readings, jitter and backoff (default: random; the summary shows it).", valueName: "number"))
         var seed: UInt32?

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SensorServer
 
@@ -46,7 +47,11 @@ extension TCPLab {
                 --log FILE appends every valid reading: JSON lines if FILE ends in .jsonl,
                 else CSV with a header. Fields: received (ISO 8601 UTC), peer, device,
                 seq, millis, temperature, humidity. Writes are batched off the network
-                threads and flushed on exit.
+                threads and flushed on exit. A file that cannot be opened or written (a
+                missing folder, no permission, a /proc file) stops the start with exit 1;
+                a write that fails later (a full disk) is said at once on stderr, the
+                readings go on being printed, and the exit status is 1 with the count of
+                readings not logged.
 
                 LIMITS AND ACCESS
                 --max-connections caps the whole server, --max-per-address one IP address
@@ -152,13 +157,8 @@ extension TCPLab {
             let console = Console(printer: self.makePrinter())
 
             var sinks: [any SensorEventSink] = [console]
-            if let path = self.log {
-                do {
-                    sinks.append(try ReadingLogWriter(path: path))
-                } catch {
-                    throw ValidationError("--log: \(error)")
-                }
-            }
+            let logWriter = try self.openLog()
+            if let logWriter { sinks.append(logWriter) }
 
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
@@ -189,6 +189,28 @@ extension TCPLab {
             let summary = await server.shutdown()
             for line in console.printer.summary(summary) { console.print(line) }
             console.flush()
+            if let logWriter, logWriter.readingsNotWritten > 0 {
+                StandardError.print("tcplab serve: ERROR: \(logWriter.readingsNotWritten) readings were NOT written to \(logWriter.path); the log is incomplete")
+                throw ExitCode(1)
+            }
+        }
+
+        /// The --log file, opened before the server listens: a file that cannot be opened or
+        /// written stops the start with exit 1. A write that fails later is said at once on
+        /// stderr (readings go on being printed) and counted at the end.
+        private func openLog() throws -> ReadingLogWriter? {
+            guard let path = self.log else { return nil }
+            let warned = NIOLockedValueBox(false)
+            do {
+                return try ReadingLogWriter(path: path) { reason, lost in
+                    guard !warned.withLockedValue({ seen in defer { seen = true }; return seen }) else { return }
+                    StandardError.print("tcplab serve: ERROR: \(reason): \(lost) reading\(lost == 1 ? "" : "s") not logged so far; "
+                                        + "the server keeps running and printing, the log is incomplete")
+                }
+            } catch {
+                StandardError.print("tcplab serve: --log: \(error)")
+                throw ExitCode(1)
+            }
         }
 
         private var serverConfiguration: SensorServerConfiguration {

@@ -74,7 +74,7 @@ struct DeviceCommandTests {
         defer { server.stop() }
 
         var arguments = ["device", "--port", "\(server.port)", "--devices", "3", "--readings", "10", "--interval", "0",
-                         "--fault-every", "3", "--fault-pause", "0.001", "--seed", "5"]
+                         "--fault-every", "3", "--fault-pause", "0.001", "--seed", "5", "--name", "sim"]
         if let fault = testCase.fault { arguments += ["--fault", fault.rawValue] }
         let result = try TCPLabBinary.run(arguments, timeout: 60)
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -131,6 +131,24 @@ extension DeviceCommandTests {
         let (stdout, _) = server.stop()
         for seq in 0..<3 { #expect(stdout.contains("seq      \(seq) "), "reading \(seq): \(stdout)") }
         #expect(!stdout.contains("running as root"))
+    }
+}
+
+extension DeviceCommandTests {
+    @Test("two runs against one server are two boards, not one board rebooted")
+    func runsHaveDistinctNames() throws {
+        let server = try ServeProcess(arguments: [])
+        defer { server.stop() }
+        for _ in 0..<2 {
+            let result = try TCPLabBinary.run(["device", "--port", "\(server.port)", "--readings", "2", "--interval", "0"],
+                                              timeout: 60)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(server.waitFor { stdout, _ in stdout.components(separatedBy: "disconnected").count - 1 >= 2 })
+        let (stdout, _) = server.stop()
+        let names = Set(stdout.split(separator: " ").filter { $0.range(of: #"^sim-[0-9a-f]{4}-1$"#, options: .regularExpression) != nil })
+        #expect(names.count == 2, "\(stdout)")
+        #expect(stdout.contains("restarts      0"), "\(stdout)")
     }
 }
 

@@ -52,7 +52,7 @@ struct ReadCommandTests {
                    "needs root to run the binary as the unprivileged user 'nobody'"))
     func captureWithoutPrivilege() throws {
         let result = try runProcess(URL(fileURLWithPath: "/usr/sbin/runuser"),
-                                    ["-u", "nobody", "--", TCPLabBinary.url.path, "capture", "-i", "lo", "-c", "1"],
+                                    ["-u", "nobody", "--", ReadableInstall.binary.path, "capture", "-i", "lo", "-c", "1"],
                                     timeout: 20)
         #expect(result.status == 1)
         #expect(result.stderr.contains("not permitted"))

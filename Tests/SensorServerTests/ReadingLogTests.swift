@@ -91,6 +91,6 @@ struct ReadingLogTests {
         let error = #expect(throws: (any Error).self) { try ReadingLogWriter(path: "/nonexistent-dir/x.jsonl") }
         let message = error.map { "\($0)" } ?? ""
         #expect(message.contains("/nonexistent-dir/x.jsonl"), "names the file: \(message)")
-        #expect(message.contains("No such file"), "says why: \(message)")
+        #expect(message.contains("the folder /nonexistent-dir does not exist"), "says why: \(message)")
     }
 }

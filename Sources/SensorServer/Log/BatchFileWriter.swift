@@ -20,17 +20,21 @@ private func closeDescriptor(_ descriptor: Int32) {
 /// queue is bounded: when the disk cannot keep up, producers wait rather than drop readings.
 /// `close()` writes out everything that was appended before it, then closes the file.
 final class BatchFileWriter: @unchecked Sendable {  // state guarded by `condition`
-    enum WriterError: Error, CustomStringConvertible {
+    enum WriterError: Error, CustomStringConvertible, Sendable {
         case cannotOpen(path: String, reason: String)
         case writeFailed(path: String, reason: String)
 
         var description: String {
             switch self {
-            case .cannotOpen(let path, let reason): return "cannot open \(path): \(reason)"
+            case .cannotOpen(let path, let reason): return "cannot open \(path) for writing: \(reason)"
             case .writeFailed(let path, let reason): return "writing \(path) failed: \(reason)"
             }
         }
     }
+
+    /// Called on the writer thread for every batch that could not be written: the error and the
+    /// number of lines that batch held. The first call comes as soon as the write fails.
+    typealias FailureHandler = @Sendable (WriterError, _ linesLost: Int) -> Void
 
     let path: String
     private let descriptor: Int32
@@ -45,26 +49,44 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
     private var closing = false
     private var finished = false
     private var firstError: WriterError?
+    private let onFailure: FailureHandler?
     private var whenFinished: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (creating if needed) `path` for appending; `header` is written if the file is empty.
+    ///
+    /// Fails here, not at the first reading, when the file cannot be a log: a missing folder, a
+    /// folder, no permission, a file of the kernel's /proc or /sys, or a header that cannot be written.
     init(
         path: String, header: String?, batchBytes: Int = 64 * 1024, maxQueuedBytes: Int = 16 * 1024 * 1024,
-        flushInterval: TimeInterval = 0.05
+        flushInterval: TimeInterval = 0.05, onFailure: FailureHandler? = nil
     ) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw WriterError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            let reason = errno == ENOENT
+                ? "the folder \((path as NSString).deletingLastPathComponent) does not exist"
+                : String(cString: strerror(errno))
+            throw WriterError.cannotOpen(path: path, reason: reason)
         }
+        if let problem = Self.notALogFile(descriptor, path: path) {
+            closeDescriptor(descriptor)
+            throw WriterError.cannotOpen(path: path, reason: problem)
+        }
+        if let header, lseek(descriptor, 0, SEEK_END) == 0 {
+            // Written now, so a file that takes no bytes says so before the server starts.
+            let written = header.utf8CString.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count - 1) }
+            if written != header.utf8.count {
+                let reason = written < 0 ? String(cString: strerror(errno)) : "only \(written) of \(header.utf8.count) bytes written"
+                closeDescriptor(descriptor)
+                throw WriterError.cannotOpen(path: path, reason: reason)
+            }
+        }
+        self.onFailure = onFailure
         self.path = path
         self.descriptor = descriptor
         self.batchBytes = batchBytes
         self.maxQueuedBytes = maxQueuedBytes
         self.flushInterval = flushInterval
         self.pending.reserveCapacity(batchBytes + 1024)
-        if let header, lseek(descriptor, 0, SEEK_END) == 0 {
-            self.pending.append(contentsOf: header.utf8)
-        }
         let thread = Thread { [self] in self.run() }
         thread.name = "tcplab-log-writer"
         thread.start()
@@ -148,7 +170,8 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
                 let written = write(self.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    self.recordError(String(cString: strerror(errno)))
+                    let lost = bytes[offset...].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                    self.recordError(String(cString: strerror(errno)), linesLost: lost)
                     return
                 }
                 offset += written
@@ -156,9 +179,25 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
         }
     }
 
-    private func recordError(_ reason: String) {
+    private func recordError(_ reason: String, linesLost: Int) {
+        let error = WriterError.writeFailed(path: self.path, reason: reason)
         self.condition.withLock {
-            if self.firstError == nil { self.firstError = .writeFailed(path: self.path, reason: reason) }
+            if self.firstError == nil { self.firstError = error }
         }
+        self.onFailure?(error, linesLost)
+    }
+
+    /// Why an open descriptor cannot hold a log, or nil: only regular files, pipes and character
+    /// devices (/dev/null) take lines; /proc and /sys files take them and refuse the write.
+    private static func notALogFile(_ descriptor: Int32, path: String) -> String? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return String(cString: strerror(errno)) }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || type == S_IFIFO || type == S_IFCHR else { return "not a regular file" }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if real.hasPrefix("/proc/") || real.hasPrefix("/sys/") {
+            return "a file of the kernel's /proc or /sys, not a place for a log"
+        }
+        return nil
     }
 }
