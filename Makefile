@@ -38,6 +38,8 @@ test: test-firmware test-swift
 test-swift: deps
 	@# tshark is the reference some tests compare with; without it they say so and skip.
 	@scripts/ensure-deps.sh tshark:tshark || echo "tcplab: tshark could not be installed; the tests that compare with it will skip"
+	@# The labs' commands are run as written, `sudo tcplab ...` included.
+	@scripts/ensure-deps.sh sudo:sudo less:less || echo "tcplab: sudo could not be installed; the lab walk-through tests will skip"
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
 
