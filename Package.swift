@@ -99,6 +99,5 @@ let package = Package(
             name: "CLITests",
             dependencies: ["tcplab", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
-    ],
-    swiftLanguageModes: [.v5]
+    ]
 )

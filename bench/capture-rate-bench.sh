@@ -8,15 +8,17 @@
 #
 # Needs root: it makes its own network namespace, so the traffic and the captures touch nothing
 # else and the namespace's loopback counter holds exactly the packets sent. bench/rate_traffic.py
-# sends sensor readings at a target packet rate; for each mode the rate steps up
-# (RATES, SECONDS_PER_STEP each) and stops at the first step with drops, with packets missing, or
-# that the generator could not reach (below 90 % of the target). Each step: start the capture,
-# send, wait for the capture to hand over its last block, Ctrl-C it, and compare its closing
-# counts ("N packets captured", "... dropped by kernel") with the packets the kernel sent.
-# Every step is bounded in time; the whole run takes about 4 minutes.
+# sends sensor readings at a target packet rate; for each mode the rate steps up (RATES,
+# SECONDS_PER_STEP each) and stops at the first step with drops, with packets missing, or that the
+# generator could not reach (below 90 % of the target). Each step: start the capture, send, let
+# the capture take its last block, Ctrl-C it, and compare its closing counts ("N packets
+# captured", "... dropped by kernel") with the packets the kernel sent. Then one step with each
+# capture stopped (SIGSTOP) while the traffic arrives shows how many packets its ring holds (what
+# -B sets). Every step is bounded in time; the whole run takes about 4 minutes.
 #
 # Knobs (environment): TCPLAB (.build/release/tcplab), RATES ("2000 5000 10000 20000 40000 80000"),
-# SECONDS_PER_STEP (5), CONNECTIONS (8, boards of the generator).
+# SECONDS_PER_STEP (5), CONNECTIONS (8, boards of the generator), STALL_RATE (20000) and
+# STALL_SECONDS (4) for the stalled-reader step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "capture-rate-bench: needs root (network namespace + capture)" >&2; exit 1; }
@@ -25,6 +27,9 @@ TCPLAB=${TCPLAB:-.build/release/tcplab}
 RATES=${RATES:-2000 5000 10000 20000 40000 80000}
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 CONNECTIONS=${CONNECTIONS:-8}
+STALL_RATE=${STALL_RATE:-20000}
+STALL_SECONDS=${STALL_SECONDS:-4}
+STEP_SECONDS=$SECONDS_PER_STEP
 [ -x "$TCPLAB" ] || { echo "capture-rate-bench: no $TCPLAB (swift build -c release, or TCPLAB=path)" >&2; exit 1; }
 command -v tcpdump >/dev/null || { echo "capture-rate-bench: needs tcpdump" >&2; exit 1; }
 TCPLAB=$(realpath "$TCPLAB")
@@ -33,6 +38,7 @@ out=bench/out
 mkdir -p "$out"
 results="$out/capture-rate.jsonl"
 : > "$results"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 namespace=tcplab-rate-$$
 # The capture files go where tcpdump (which becomes user tcpdump) and tcplab (which becomes the
 # sudo user) may still write after giving up root.
@@ -71,10 +77,15 @@ step() {
     sleep 0.3
     local before cpu0 generator after cpu1
     before=$(lo_packets); cpu0=$(cpu_ns "$capture_pid")
+    [ -z "$STALL" ] || kill -STOP "$capture_pid"
     generator=$(in_ns timeout $((SECONDS_PER_STEP + 20)) python3 bench/rate_traffic.py \
         --rate "$rate" --seconds "$SECONDS_PER_STEP" --connections "$CONNECTIONS")
-    # tcpdump hands over a TPACKET_V3 block when it fills or after its 1 s timeout; tcplab after 50 ms.
-    sleep 1.3
+    [ -z "$STALL" ] || kill -CONT "$capture_pid"
+    # Let the capture take its last packets: a TPACKET_V3 block is handed over when it fills, or
+    # when the kernel's timer finds it still open twice: up to 2 × 1 s for tcpdump, 2 × 50 ms for tcplab.
+    local settle=1.0
+    [ "$tool" = tcpdump ] && settle=2.5
+    sleep "$settle"
     after=$(lo_packets); cpu1=$(cpu_ns "$capture_pid")
     kill -INT "$capture_pid"
     for _ in $(seq 100); do kill -0 "$capture_pid" 2>/dev/null || break; sleep 0.1; done
@@ -94,9 +105,11 @@ g = json.loads(generator)
 sent = int(after) - int(before)
 row = {"mode": mode, "tool": tool, "target": g["target"], "achieved": g["rate"], "sent": sent,
        "captured": int(captured), "received": int(received), "dropped": int(dropped),
-       "missing": sent - int(captured),
-       # CPU of the capture over the paced phase and the drain wait, as a share of one core.
-       "cpu": round((int(cpu1) - int(cpu0)) / 1e9 / (g["seconds"] + 1.3), 3)}
+       "missing": sent - int(captured), "per_write": g["packets_per_write"],
+       # The capture's CPU time (all of it, settling included) as a share of one core over the
+       # paced phase, and per packet captured.
+       "cpu": round((int(cpu1) - int(cpu0)) / 1e9 / g["seconds"], 3),
+       "us_per_packet": round((int(cpu1) - int(cpu0)) / 1e3 / max(1, int(captured)), 2)}
 row["reached"] = g["rate"] >= 0.9 * g["target"]
 row["clean"] = row["dropped"] == 0 and row["missing"] == 0
 print(json.dumps(row))
@@ -107,6 +120,7 @@ EOF
     python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r["clean"] and r["reached"] else 1)' "$line"
 }
 
+STALL=
 # mode TOOL NAME COMMAND...: the rate steps for one command.
 mode() {
     local tool=$1 name=$2; shift 2
@@ -122,4 +136,15 @@ mode tcplab file   "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap"
 mode tcpdump text  tcpdump -i lo -nn -X tcp port 5050
 mode tcpdump file  tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050
 
-python3 bench/report.py capture-rate "$results" "$SECONDS_PER_STEP" "$RATES"
+# What the ring holds: the capture stopped (as by Ctrl-Z) while STALL_SECONDS of traffic at
+# STALL_RATE arrive; what it has captured once resumed is what its ring held; the rest is dropped.
+STALL=1 SECONDS_PER_STEP=$STALL_SECONDS
+echo "capture-rate-bench: stalled reader" >&2
+step stall tcplab "$STALL_RATE" "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap" || true
+step stall tcpdump "$STALL_RATE" tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050 || true
+SECONDS_PER_STEP=$STEP_SECONDS
+
+# The machine may be shared: the load average says how busy it was around the run.
+echo "{\"tool\": \"meta\", \"mode\": \"load\", \"load_before\": $load_before, \"load_after\": $(cut -d' ' -f1 /proc/loadavg)}" >> "$results"
+
+python3 bench/report.py capture-rate "$results" "$STEP_SECONDS" "$RATES"

@@ -5,6 +5,7 @@ import pathlib
 import platform
 import subprocess
 import sys
+import textwrap
 
 DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
@@ -60,17 +61,21 @@ output to /dev/null) on {machine()}.
 
 
 def capture_rate(results_path, seconds, rates):
-    """The capture-rate-bench section: highest packet rate each capture keeps with no kernel drops."""
+    """The capture-rate-bench section: the highest packet rate each live capture keeps with no drops."""
     rows = [json.loads(line) for line in open(results_path) if line.strip()]
+    meta = next((r for r in rows if r["tool"] == "meta"), None)
+    rows = [r for r in rows if r["tool"] != "meta"]
     steps = [int(float(r)) for r in rates.split()]
-    modes = [("text", "printing the annotated text", "`tcplab capture -i lo > /dev/null`",
-              "`tcpdump -i lo -nn -X tcp port 5050 > /dev/null`"),
-             ("json", "printing JSON", "`tcplab capture -i lo --format json > /dev/null`", None),
-             ("file", "writing a file only", "`tcplab capture -i lo -q -w F`",
-              "`tcpdump -i lo -w F tcp port 5050`")]
+    load = (f" (load average {meta['load_before']:.2f} before the run, {meta['load_after']:.2f} after)"
+            if meta else "")
 
     def runs(tool, mode):
         return [r for r in rows if r["tool"] == tool and r["mode"] == mode]
+
+    def wrap(text):   # lines of at most 100 characters, never broken inside a `code span`
+        pieces = text.split("`")
+        kept = "`".join(p.replace(" ", "\u00a0") if i % 2 else p for i, p in enumerate(pieces))
+        return textwrap.fill(kept, 100, break_on_hyphens=False, break_long_words=False).replace("\u00a0", " ")
 
     def best(tool, mode):
         found = runs(tool, mode)
@@ -78,26 +83,28 @@ def capture_rate(results_path, seconds, rates):
             return "—"
         clean = [r for r in found if r["clean"]]
         last = found[-1]
-        figure = f"**{max(r['achieved'] for r in clean):,}**" if clean else "**0**"
-        if clean:
-            figure += f" (CPU {max(clean, key=lambda r: r['achieved'])['cpu'] * 100:.0f} %)"
-        if not last["clean"]:
-            why = (f"{last['dropped'] // 2:,} dropped" if last["dropped"]
-                   else f"{last['missing']:,} not read by the end")
-            figure += f"; at {last['achieved']:,}: {why}"
-        elif not last["reached"]:
-            figure = "≥ " + figure + "; no drops up to the generator's limit"
+        if not clean:
+            figure = "**0**"
         else:
-            figure = "≥ " + figure + "; no drops at any step"
-        return figure
+            top = max(clean, key=lambda r: r["achieved"])
+            figure = f"**{top['achieved']:,}** ({top['cpu'] * 100:.0f} % of a core, {top['us_per_packet']:.1f} µs a packet)"
+        if not last["clean"]:
+            lost = (f"{last['dropped'] // 2:,} dropped" if last["dropped"]
+                    else f"{last['missing']:,} still unread at the end")
+            return figure + f"; at {last['achieved']:,}/s: {lost}"
+        if not last["reached"]:
+            return "≥ " + figure + ", no drops; the generator's limit"
+        return "≥ " + figure + ", no drops at any step"
 
     table = ["| mode | tcplab: highest packets/s with no drops | tcpdump: the same |", "|---|---|---|"]
-    for mode, words, ours, theirs in modes:
-        table.append(f"| {words}: {ours} vs {theirs or 'no tcpdump equivalent'} | {best('tcplab', mode)} | "
-                     f"{best('tcpdump', mode) if theirs else '—'} |")
+    table.append("| printing the annotated text: `tcplab capture -i lo > /dev/null`; "
+                 f"`tcpdump -i lo -nn -X tcp port 5050 > /dev/null` | {best('tcplab', 'text')} | {best('tcpdump', 'text')} |")
+    table.append("| printing JSON: `tcplab capture -i lo --format json > /dev/null` (tcpdump has none) | "
+                 f"{best('tcplab', 'json')} | — |")
+    table.append("| writing a file only: `tcplab capture -i lo -q -w F`; `tcpdump -i lo -w F tcp port 5050` | "
+                 f"{best('tcplab', 'file')} | {best('tcpdump', 'file')} |")
 
-    detail = ["| capture | " + " | ".join(f"{r // 1000}k" for r in steps) + " |",
-              "|---|" + "---:|" * len(steps)]
+    detail = ["| capture | " + " | ".join(f"{r // 1000}k" for r in steps) + " |", "|---|" + "---:|" * len(steps)]
     for tool, mode, words in [("tcplab", "text", "tcplab text"), ("tcplab", "json", "tcplab JSON"),
                               ("tcplab", "file", "tcplab -q -w"), ("tcpdump", "text", "tcpdump -nn -X"),
                               ("tcpdump", "file", "tcpdump -w")]:
@@ -108,43 +115,76 @@ def capture_rate(results_path, seconds, rates):
                 cells.append("")
             elif r["clean"]:
                 cells.append(f"{r['achieved']:,} · {r['cpu'] * 100:.0f} %")
+            elif r["dropped"]:
+                cells.append(f"{r['achieved']:,} · **{r['dropped'] // 2:,} dropped**")
             else:
-                cells.append(f"{r['achieved']:,} · {r['dropped'] // 2:,} dropped" if r["dropped"]
-                             else f"{r['achieved']:,} · {r['missing']:,} unread")
+                cells.append(f"{r['achieved']:,} · **{r['missing']:,} unread**")
         detail.append(f"| {words} | " + " | ".join(cells) + " |")
 
-    doubled = [r for r in rows if r["captured"] and r["dropped"] == 0]
-    ratio = (sum(r["received"] for r in doubled) / sum(r["captured"] for r in doubled)) if doubled else 0
+    stepped = [r for r in rows if r["mode"] != "stall"]
+
+    def ceiling(tool, mode):
+        clean = [r for r in runs(tool, mode) if r["clean"] and r["us_per_packet"] > 0]
+        return f"{1e6 / max(clean, key=lambda r: r['achieved'])['us_per_packet']:,.0f}/s" if clean else "?"
+
+    if all(r["clean"] for r in stepped):
+        verdict = ("No capture dropped a packet at any step: each stops where the generator could not go faster "
+                   "(it shares the two cores with the capture and the kernel's loopback work), so these are lower "
+                   "bounds. With a core to itself a printing capture would keep up to about 1,000,000 ÷ its µs a "
+                   f"packet: tcplab's text {ceiling('tcplab', 'text')}, its JSON {ceiling('tcplab', 'json')}, "
+                   f"tcpdump -nn -X {ceiling('tcpdump', 'text')} (the kernel's own work, copying each packet into "
+                   "the ring, is not in these figures).")
+    else:
+        verdict = ("A capture stops at the first step where the kernel dropped packets (or packets were still "
+                   "unread a moment after the traffic ended); the others stop where the generator could not go "
+                   "faster, sharing the two cores with the capture, so those figures are lower bounds.")
+    verdict = wrap(verdict)
+
+    stalls = {r["tool"]: r for r in rows if r["mode"] == "stall"}
+    ring = ""
+    if "tcplab" in stalls and "tcpdump" in stalls:
+        a, b = stalls["tcplab"], stalls["tcpdump"]
+        ring = (f" Stopped (as by Ctrl-Z) while {a['sent']:,} packets arrived at {a['target']:,.0f}/s, tcplab's "
+                f"32 MiB ring held {a['captured']:,} of them ({a['captured'] / a['target']:.1f} s of this traffic) "
+                f"and tcpdump's 2 MiB one {b['captured']:,}.")
+    doubled = [r for r in stepped if r["captured"] and r["dropped"] == 0]
+    ratio = sum(r["received"] for r in doubled) / sum(r["captured"] for r in doubled) if doubled else 2
+
+    why = wrap(
+        "Until commit 0144655 `tcplab capture` asked libpcap for immediate mode, which on Linux falls back from "
+        "TPACKET_V3 to TPACKET_V2, a ring of fixed slots each sized for the 262,144-byte snapshot length: "
+        "libpcap's default 2 MiB ring held about seven packets, and 30 boards × 20 readings lost 262 of 2,880 "
+        "packets (0 now). TPACKET_V3 packs packets of any size into 256 KiB blocks, handed over when full or "
+        "after 50 ms, and tcplab flushes its output every 20 ms, so packets still show at once. `-B KiB` sets "
+        "the ring (32 MiB, 128 blocks, by default; tcpdump's is 2 MiB): how far tcplab may fall behind, in a "
+        "burst or a stall, before the kernel drops, while the rate it can keep up is set by its CPU time a "
+        f"packet.{ring} On loopback \"received by filter\" and \"dropped by kernel\" count every packet twice "
+        f"({ratio:.2f}× \"captured\" here): the packet leaves and arrives through lo, the kernel hands the "
+        "capture both the outgoing and the incoming copy and counts both, and libpcap discards the outgoing "
+        "copy on loopback so each packet is shown once (the drops above are halved to packets).")
+
+    intro = wrap(
+        "Made by `make bench` (which runs every `bench/*-bench.sh`), or alone by `sudo bench/capture-rate-bench.sh` "
+        f"(`TCPLAB=path` picks the binary), on {machine()}{load}. In a network namespace of its own, "
+        "`bench/rate_traffic.py` sends sensor readings such as `12,1234567,28.3,65.2\\r\\n` (one per write, "
+        "TCP_NODELAY, 8 boards) to a drain server on 127.0.0.1:5050, paced in packets as tcpdump counts them "
+        "(data segments and ACKs, read from the loopback counter). For each capture the rate steps up, "
+        f"{seconds} s a step, and stops at the first step with drops or that the generator could not reach; "
+        "a step counts when \"dropped by kernel\" is 0 and \"captured\" equals every packet loopback carried.")
+
     body = f"""## Live capture: the highest packet rate with no kernel drops
 
-Made by `make bench` (which runs every `bench/*-bench.sh`), or alone by
-`sudo bench/capture-rate-bench.sh` (`TCPLAB=path` picks the binary). In a network namespace of its
-own, `bench/rate_traffic.py` sends sensor readings (`12,1234567,28.3,65.2\\r\\n`, one per write,
-TCP_NODELAY, 8 boards) to a drain server on 127.0.0.1:5050 at a target rate in *packets* as tcpdump
-counts them (data segments and ACKs; the loopback counter keeps it on the line). For each capture
-the rate steps up, {seconds} s a step, and stops at the first step with drops, with packets left unread,
-or that the generator could not reach; a step is clean when "dropped by kernel" is 0 and "captured"
-equals the packets the namespace's loopback sent. On {machine()}; the generator, its server and
-the capture share the two cores, so the generator's own limit is part of the picture.
+{intro}
 
 {chr(10).join(table)}
 
-Packets/s achieved at each step (target on top) and the capture's CPU, as a share of one core:
+{verdict}
+
+Packets/s reached at each target, and the capture's CPU as a share of one core:
 
 {chr(10).join(detail)}
 
-Until commit 0144655, `tcplab capture` opened libpcap in immediate mode, which on Linux falls back
-from TPACKET_V3 to TPACKET_V2: a ring of fixed slots, each sized for the 262,144-byte snapshot
-length, so libpcap's default 2 MiB ring held about seven packets, and 30 boards × 20 readings lost
-262 of 2,880 packets (now 0). It now uses TPACKET_V3, whose blocks hold packets of any size, with a
-32 MiB ring (tcpdump's default is 2 MiB); a block is handed over when full or after 50 ms, and the
-output is flushed every 20 ms, so a person watching still sees each packet at once. `-B KiB` sets
-that ring, as tcpdump's `-B` does: it is how far tcplab may fall behind in a burst before the kernel
-drops; the sustained rate depends on how fast tcplab prints. On loopback "packets received by
-filter" (and "dropped by kernel") count every packet twice (here {ratio:.2f}× "captured"): the
-packet leaves and arrives through the same interface, the kernel hands the capture socket both
-the outgoing and the incoming copy and counts both, and libpcap discards the outgoing copy on
-loopback, so each packet is shown once; the drop counts in the tables are halved to packets.
+{why}
 """
     doc = DOC.read_text() if DOC.exists() else "# Performance\n"
     begin, anchor = "<!-- capture-rate-bench:begin -->", "<!-- capture-bench:end -->"
@@ -152,7 +192,6 @@ loopback, so each packet is shown once; the drop counts in the tables are halved
         at = doc.index(anchor) + len(anchor)
         DOC.write_text(doc[:at] + "\n\n" + begin + "\n<!-- capture-rate-bench:end -->" + doc[at:])
     replace_section("capture-rate-bench", body)
-
 
 if __name__ == "__main__":
     kind, *args = sys.argv[1:]

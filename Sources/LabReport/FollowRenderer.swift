@@ -44,7 +44,8 @@ public struct FollowRenderer {
 
     public mutating func render(_ event: StreamEvent, fromClient: Bool, into out: inout OutputBuffer) {
         let indent = fromClient ? "" : "\t"
-        let style: (String) -> String = fromClient ? palette.red : palette.blue
+        let palette = self.palette
+        let style: (String) -> String = { fromClient ? palette.red($0) : palette.blue($0) }
         switch event {
         case .data(_, let bytes):
             switch mode {

@@ -4,6 +4,9 @@ public struct Palette: Sendable {
 
     public init(enabled: Bool) { self.enabled = enabled }
 
+    /// `text` in the colour of an ANSI SGR code ("31" red, "33" yellow, ...).
+    public func color(_ text: String, _ code: String) -> String { wrap(text, code) }
+
     private func wrap(_ text: String, _ code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }

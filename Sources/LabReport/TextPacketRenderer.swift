@@ -62,8 +62,8 @@ public struct TextPacketRenderer {
             appendWrapped("options: " + OptionText.describe(tcp.options, segment), into: &out, style: palette.dim)
         }
         for note in Annotations.lines(for: analyzed) {
-            let style: (String) -> String = note.hasPrefix("Decoding stopped") ? palette.red
-                : segment.analysis.isEmpty ? palette.cyan : palette.yellow
+            let color = note.hasPrefix("Decoding stopped") ? "31" : segment.analysis.isEmpty ? "36" : "33"
+            let style: (String) -> String = { [palette] in palette.color($0, color) }
             appendWrapped(note, into: &out, style: style)
         }
         let packet = analyzed.packet

@@ -45,8 +45,6 @@ extension TCPLab {
         }
 
         func run() throws {
-            // `print` and the raw writes of `read` and `ladder` share stdout: keep their order.
-            setvbuf(stdout, nil, _IOLBF, 0)
             let palette = Palette(enabled: color.enabled)
             let pcapPath = URL(fileURLWithPath: output).appendingPathComponent("demo.pcap").path
             let htmlPath = URL(fileURLWithPath: output).appendingPathComponent("demo.html").path
@@ -180,14 +178,14 @@ final class DemoCapture: @unchecked Sendable {
 
     func start(port: Int, writingTo path: String) throws {
         try source.setFilter("tcp port \(port)")
-        let writer = try source.makeWriter(path: path)
-        self.writer = writer
+        writer = try source.makeWriter(path: path)
+        // From here only this thread touches the source and the writer, until `stop` joins it.
         Thread { [self] in
             while (try? source.next { record in
-                writer.write(record)
+                writer?.write(record)
                 packets += 1
             }) ?? .end != .end {}
-            writer.flush()
+            writer?.flush()
             done.signal()
         }.start()
     }

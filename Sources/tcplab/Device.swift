@@ -196,7 +196,7 @@ extension TCPLab {
             terminal.clearProgress()
 
             for line in self.summary(report, seed: seed, elapsed: ContinuousClock.now - started) { print(line) }
-            fflush(stdout)
+            fflush(nil)
             let errors = report.errors.sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }
             if let (device, error) = errors.first {
                 let others = errors.count > 1 ? " (and \(errors.count - 1) more board\(errors.count == 2 ? "" : "s"))" : ""
@@ -295,26 +295,25 @@ private final class DeviceTerminal: Sendable {
             if snapshot.connectFailures > 0 { line += " · failed connects \(snapshot.connectFailures)" }
             if snapshot.faultLines > 0 { line += " · fault lines \(snapshot.faultLines)" }
             if self.isTTY {
-                fputs("\r\u{1B}[K" + line, stderr)
+                StandardError.write("\r\u{1B}[K" + line)
                 state.progressShown = true
             } else {
-                fputs(line + "\n", stderr)
+                StandardError.write(line + "\n")
             }
-            fflush(stderr)
         }
     }
 
     func clearProgress() {
         self.state.withLockedValue { state in
-            if state.progressShown { fputs("\r\u{1B}[K", stderr) }
+            if state.progressShown { StandardError.write("\r\u{1B}[K") }
             state.progressShown = false
         }
     }
 
     private func writeLine(_ text: String, state: inout State) {
-        if state.progressShown { fputs("\r\u{1B}[K", stderr) }
+        if state.progressShown { StandardError.write("\r\u{1B}[K") }
         state.progressShown = false
         state.last = nil  // redraw the progress line after the message
-        fputs("tcplab device: " + text + "\n", stderr)
+        StandardError.write("tcplab device: " + text + "\n")
     }
 }

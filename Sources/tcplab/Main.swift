@@ -15,17 +15,19 @@ import Glibc
 /// thread, with no other thread started, the drop covers the whole process.
 @main
 enum Main {
-    static func main() {
+    nonisolated static func main() {
         let parsed: ParsableCommand
         do {
             parsed = try TCPLab.parseAsRoot()
         } catch {
             TCPLab.exit(withError: error)
         }
-        if var command = parsed as? AsyncParsableCommand {
-            // Exactly what the async main did: the command on the main actor, the main queue
-            // drained by dispatchMain().
-            Task { @MainActor in
+        if let asyncCommand = parsed as? AsyncParsableCommand {
+            // As ArgumentParser's async main: the command runs as a task (serve and device need no
+            // actor of their own), and the main thread drains the main queue in dispatchMain().
+            Task {
+                // Only this task touches the command from here on; the main thread just waits.
+                nonisolated(unsafe) var command = asyncCommand
                 do {
                     try await command.run()
                 } catch {

@@ -42,6 +42,8 @@ struct PacketOutputOptions: ParsableArguments {
 /// Writes to stdout with plain write(2) in large chunks: no Foundation on the hot path.
 enum StandardOutput {
     static func write(_ buffer: inout OutputBuffer) {
+        // Whatever `print` left in stdio's buffer goes first, so the two never interleave.
+        fflush(nil)
         let bytes = buffer.bytesView
         var offset = 0
         while offset < bytes.count {
@@ -58,9 +60,28 @@ enum StandardOutput {
 }
 
 enum StandardError {
-    static func print(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    static func print(_ text: String) { write(text + "\n") }
+
+    /// `text` as it is (no newline added), in one write(2): stderr is unbuffered anyway.
+    static func write(_ text: String) { writeWhole(text, to: STDERR_FILENO) }
+}
+
+/// One line per write(2) on stdout: a server's event is on its way the moment it happens, even
+/// through a pipe. (It bypasses stdio: a command that also uses `print` flushes first.)
+enum StandardOutputLine {
+    static func print(_ text: String) { writeWhole(text + "\n", to: STDOUT_FILENO) }
+}
+
+private func writeWhole(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 }
 
@@ -71,3 +92,4 @@ func checkSeconds(_ value: Double, option: String, in range: ClosedRange<Double>
         throw ValidationError("\(option) must be \(range.lowerBound == 0 ? "0" : "more than 0") to \(Int(range.upperBound)) seconds, got \(value)")
     }
 }
+

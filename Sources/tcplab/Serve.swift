@@ -294,7 +294,6 @@ private final class Console: SensorEventSink, @unchecked Sendable {
 
     init(printer: Printer) {
         self.printer = printer
-        setvbuf(stdout, nil, _IOLBF, 0)  // a line per event, even through a pipe
     }
 
     func receive(_ event: SensorEvent) {
@@ -305,13 +304,12 @@ private final class Console: SensorEventSink, @unchecked Sendable {
     func print(_ line: ConsoleLine) {
         self.lock.lock()
         defer { self.lock.unlock() }
-        fputs(line.text + "\n", line.stream == .standardOutput ? stdout : stderr)
+        if line.stream == .standardOutput { StandardOutputLine.print(line.text) } else { StandardError.print(line.text) }
     }
 
     func flush() {
         self.lock.lock()
         defer { self.lock.unlock() }
-        fflush(stdout)
-        fflush(stderr)
+        fflush(nil)
     }
 }

@@ -230,7 +230,7 @@ final class ServeProcess: @unchecked Sendable {
         return result
     }
 
-    private func drain(_ pipe: Pipe, into append: @escaping (String) -> Void) {
+    private func drain(_ pipe: Pipe, into append: @escaping @Sendable (String) -> Void) {
         self.readers.enter()
         Thread.detachNewThread {
             while true {
