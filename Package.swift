@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "tcplab", targets: ["tcplab"]),
         // For the fuzz package in fuzz/ (it depends on this one by path); nothing else needs them.
         .library(name: "TCPLabDecoding",
-                 targets: ["WireFormat", "TCPAnalysis", "LabReport", "PacketCapture", "SensorProtocol"]),
+                 targets: ["WireFormat", "TCPAnalysis", "LabReport", "PacketCapture", "SensorProtocol", "CaptureAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -50,16 +50,20 @@ let package = Package(
         ),
         .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .target(
+            name: "CaptureAnalysis",
+            dependencies: ["PacketCapture", "TCPAnalysis", "WireFormat", "LabReport", "SensorProtocol"]
+        ),
+        .target(
             name: "Labs",
             dependencies: [
-                "TCPAnalysis", "WireFormat", "SensorProtocol", "PacketCapture",
+                "CaptureAnalysis", "TCPAnalysis", "WireFormat", "SensorProtocol", "PacketCapture",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
             name: "tcplab",
             dependencies: [
-                "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
+                "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
                 "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,9 +76,9 @@ let package = Package(
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
         .testTarget(
             name: "TCPAnalysisTests",
-            dependencies: ["TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
+            dependencies: ["CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
         ),
-        .testTarget(name: "LabsTests", dependencies: ["Labs", "TCPAnalysis", "WireFormat", "PacketCapture"]),
+        .testTarget(name: "LabsTests", dependencies: ["Labs", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
         .testTarget(
             name: "SensorServerTests",
@@ -97,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["tcplab", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["tcplab", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

@@ -6,22 +6,20 @@ import WireFormat
 public enum Annotations {
     public static func lines(for analyzed: AnalyzedPacket) -> [String] {
         var lines: [String] = []
-        collect(analyzed, context: NoteContext(analyzed), into: &lines)
+        collect(analyzed, into: &lines)
         return lines
     }
 
     /// The lines joined by spaces, built in one string: JSON's `note`, on the hot path.
-    /// `context` is what the note needs from the connection, taken when the packet was analysed
-    /// (so the note can be written on another thread while the analyzer goes on).
-    public static func note(for analyzed: AnalyzedPacket, context: NoteContext?) -> String {
+    public static func note(for analyzed: AnalyzedPacket) -> String {
         var note = JoinedLines()
-        collect(analyzed, context: context, into: &note)
+        collect(analyzed, into: &note)
         return note.text
     }
 
-    private static func collect(_ analyzed: AnalyzedPacket, context: NoteContext?, into lines: inout some LineCollector) {
+    private static func collect(_ analyzed: AnalyzedPacket, into lines: inout some LineCollector) {
         if let segment = analyzed.segment, let tcp = analyzed.packet.tcp {
-            explain(segment, tcp, context, payloadLength: analyzed.packet.payloadLength,
+            explain(segment, tcp, payloadLength: analyzed.packet.payloadLength,
                     captured: analyzed.packet.capturedPayloadLength, into: &lines)
         } else if let summary = NonTCPSummary.text(analyzed.packet) {
             lines.append(summary)
@@ -37,7 +35,7 @@ public enum Annotations {
 
     private static func side(_ fromClient: Bool) -> String { fromClient ? "client" : "server" }
 
-    private static func explain(_ segment: Segment, _ tcp: TCPHeader, _ context: NoteContext?, payloadLength: Int,
+    private static func explain(_ segment: Segment, _ tcp: TCPHeader, payloadLength: Int,
                                 captured: Int, into lines: inout some LineCollector) {
         let sender = side(segment.fromClient), receiver = side(!segment.fromClient)
         let flags = tcp.flags
@@ -47,13 +45,13 @@ public enum Annotations {
         }
         switch segment.handshake {
         case .syn?:
-            lines.append("Handshake 1/3 (SYN): the client \(context?.client.description ?? "?") asks to open a connection to \(context?.server.description ?? "?"). Its initial sequence number (ISN) is \(tcp.sequenceNumber); relative numbers count from it, so this SYN is seq 0.")
+            lines.append("Handshake 1/3 (SYN): the client \(segment.connection.client.description) asks to open a connection to \(segment.connection.server.description). Its initial sequence number (ISN) is \(tcp.sequenceNumber); relative numbers count from it, so this SYN is seq 0.")
             if segment.repeatsSyn {
                 lines.append("The same SYN again (same ISN): the first one got no answer in time, so the client re-sent it.")
             }
         case .synAck?:
             var text = "Handshake 2/3 (SYN-ACK): the server accepts and picks its own ISN \(tcp.sequenceNumber)."
-            if let clientISN = context?.clientISN, clientISN + 1 == tcp.acknowledgementNumber {
+            if let clientISN = segment.connection.clientISN, clientISN + 1 == tcp.acknowledgementNumber {
                 text += " ack = \(tcp.acknowledgementNumber) = client ISN \(clientISN) + 1: the SYN consumed one sequence number."
             } else {
                 text += " ack = \(tcp.acknowledgementNumber): the next byte the server expects from the client."
@@ -61,7 +59,7 @@ public enum Annotations {
             lines.append(text)
         case .ack?:
             var text = "Handshake 3/3 (ACK): ack = \(tcp.acknowledgementNumber)"
-            if let serverISN = context?.serverISN { text += " = server ISN \(serverISN) + 1" }
+            if let serverISN = segment.connection.serverISN { text += " = server ISN \(serverISN) + 1" }
             text += ". Each side now knows the other's ISN: the connection is ESTABLISHED."
             lines.append(text)
         case nil:
@@ -96,7 +94,7 @@ public enum Annotations {
             }
         }
         if marks.contains(.refused) {
-            lines.append("RST in answer to the SYN: nothing listens on port \(context.map { String($0.server.port) } ?? "?"), so the connection is refused (the client's connect() fails with ECONNREFUSED).")
+            lines.append("RST in answer to the SYN: nothing listens on port \(segment.connection.server.port), so the connection is refused (the client's connect() fails with ECONNREFUSED).")
         } else if marks.contains(.reset) {
             lines.append("RST: the \(sender) aborts the connection. No FIN exchange and no TIME_WAIT; data still in flight is thrown away (the other application sees ECONNRESET).")
         }
@@ -207,25 +205,5 @@ struct JoinedLines: LineCollector {
     mutating func append(_ line: String) {
         if !text.isEmpty { text.append(" ") }
         text.append(line)
-    }
-}
-
-/// What a packet's explanation needs from its connection, beyond the segment's own values: taken
-/// only for the packets that use it (handshake steps and a refused connection).
-public struct NoteContext: Sendable {
-    public var client: Endpoint
-    public var server: Endpoint
-    public var clientISN: SequenceNumber?
-    public var serverISN: SequenceNumber?
-
-    /// nil for the packets whose explanation needs nothing from the connection.
-    public init?(_ analyzed: AnalyzedPacket) {
-        guard let segment = analyzed.segment,
-              segment.handshake != nil || segment.teardown.contains(.refused) else { return nil }
-        let conversation = segment.conversation
-        client = conversation.client.endpoint
-        server = conversation.server.endpoint
-        clientISN = conversation.client.isn
-        serverISN = conversation.server.isn
     }
 }

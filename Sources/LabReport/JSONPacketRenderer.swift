@@ -6,29 +6,11 @@ import WireFormat
 ///
 /// Written straight into bytes: this is the hot path of `tcplab read --format json`.
 public struct JSONPacketRenderer {
-    /// What a packet's line needs from the connection state, taken while the analyzer stands at
-    /// that packet: the rest of the line depends on the packet's own values only, so it can be
-    /// written later, on another thread, while the analyzer goes on.
-    public struct Prepared: Sendable {
-        public var context: NoteContext?
-        /// The base SACK edges are relative to (the receiver's first sequence number).
-        public var sackBase: SequenceNumber?
-    }
-
     public init() {}
 
-    public func prepare(_ analyzed: AnalyzedPacket) -> Prepared {
-        let hasSACK = analyzed.packet.tcp?.options.contains { if case .sack = $0 { return true }; return false } ?? false
-        return Prepared(context: NoteContext(analyzed), sackBase: hasSACK ? analyzed.segment?.receiver.base : nil)
-    }
-
     /// `bytes` are the captured bytes of the frame (for `payload_hex`).
+    /// The packet carries what it needs of its connection, so this may run on another thread.
     public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
-        render(analyzed, prepare(analyzed), bytes: bytes, into: &out)
-    }
-
-    public func render(_ analyzed: AnalyzedPacket, _ prepared: Prepared, bytes: UnsafeRawBufferPointer,
-                       into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append("{\"frame\":" as StaticString)
         out.append(integer: analyzed.frame)
@@ -44,7 +26,7 @@ public struct JSONPacketRenderer {
             out.append(byte: UInt8(ascii: "\""))
         }
         if let tcp = packet.tcp, let segment = analyzed.segment {
-            renderTCP(tcp, segment, analyzed, prepared, bytes: bytes, into: &out)
+            renderTCP(tcp, segment, analyzed, bytes: bytes, into: &out)
         } else {
             switch packet.transport {
             case .udp(let udp)?:
@@ -55,7 +37,7 @@ public struct JSONPacketRenderer {
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))
             out.append(",\"note\":" as StaticString)
-            out.append(jsonString: Annotations.note(for: analyzed, context: prepared.context))
+            out.append(jsonString: Annotations.note(for: analyzed))
         }
         if let error = packet.error {
             out.append(",\"error\":" as StaticString)
@@ -64,7 +46,7 @@ public struct JSONPacketRenderer {
         out.append("}\n" as StaticString)
     }
 
-    private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket, _ prepared: Prepared,
+    private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
                            bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append(",\"sport\":" as StaticString); out.append(integer: tcp.sourcePort)
@@ -94,7 +76,7 @@ public struct JSONPacketRenderer {
         } else {
             out.append(",\"win_scaled\":null" as StaticString)
         }
-        renderOptions(tcp, prepared.sackBase, into: &out)
+        renderOptions(tcp, segment.receiverBase, into: &out)
         out.append(",\"payload_hex\":\"" as StaticString)
         out.append(hexOf: packet.capturedPayload(in: bytes))
         out.append("\",\"analysis\":[" as StaticString)
@@ -111,7 +93,7 @@ public struct JSONPacketRenderer {
             out.append("null" as StaticString)
         }
         out.append(",\"note\":" as StaticString)
-        out.append(jsonString: Annotations.note(for: analyzed, context: prepared.context))
+        out.append(jsonString: Annotations.note(for: analyzed))
     }
 
     private func renderOptions(_ tcp: TCPHeader, _ sackBase: SequenceNumber?, into out: inout OutputBuffer) {

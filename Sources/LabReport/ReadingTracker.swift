@@ -29,19 +29,13 @@ public final class ReadingTracker {
         }
     }
 
-    /// `bytes` are the frame's captured bytes.
+    /// `bytes` are the frame's captured bytes. The packet carries its connection's state as it
+    /// was when tracked, so this may run behind the tracker, on another thread.
     public func process(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) -> Step {
-        process(analyzed, analyzed.segment.map(ConnectionSnapshot.init), bytes: bytes)
-    }
-
-    /// The same, with the connection's state taken when the packet was tracked (`connection` is
-    /// nil for packets that are not TCP): then this may run behind the tracker, on another thread.
-    public func process(_ analyzed: AnalyzedPacket, _ connection: ConnectionSnapshot?,
-                        bytes: UnsafeRawBufferPointer) -> Step {
         var step = Step()
-        guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp, let connection else { return step }
+        guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp else { return step }
         let packet = analyzed.packet
-        let events = rebuilder.receive(segment, tcp, connection, payload: packet.capturedPayload(in: bytes),
+        let events = rebuilder.receive(segment, tcp, payload: packet.capturedPayload(in: bytes),
                                        payloadLength: packet.payloadLength, frame: analyzed.frame)
         let disposition = rebuilder.lastDisposition
         var pieces: [LinePiece] = []
@@ -54,7 +48,7 @@ public final class ReadingTracker {
             pieces += output.pieces.filter { $0.frame == analyzed.frame }
             step.readings += output.readings
         }
-        if segment.fromClient && (serverPort == nil || connection.serverPort == serverPort) {
+        if segment.fromClient && (serverPort == nil || segment.connection.server.port == serverPort) {
             step.notes = ReadingNotes.sentences(frame: analyzed.frame, disposition: disposition, pieces: pieces,
                                                 completed: step.readings, heldFrames: heldFrames)
         }

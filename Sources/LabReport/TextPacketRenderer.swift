@@ -164,7 +164,7 @@ enum OptionText {
                 return "window scale \(shift) (windows × \(1 << Int(min(shift, 14))))"
             case .sackPermitted: return "SACK permitted"
             case .sack(let blocks):
-                let base = segment.receiver.base
+                let base = segment.receiverBase
                 func relative(_ number: SequenceNumber) -> UInt32 { base.map { number.relative(to: $0) } ?? number.rawValue }
                 return "SACK " + blocks.map { "\(relative($0.left))–\(relative($0.right))" }.joined(separator: ", ")
             case .timestamps(let value, let echo): return "timestamps val \(value) ecr \(echo)"

@@ -1,20 +1,15 @@
-import PacketCapture
-import TCPAnalysis
-import WireFormat
+import CaptureAnalysis
 
 extension CaptureFacts {
-    /// Reads a whole capture file (pcap or pcapng) through the same decoder and analyzer as
-    /// `tcplab read`, so every fact a question checks is a value the student can see there.
+    /// Reads a whole capture file (pcap or pcapng) through the same reader as `tcplab read`, so
+    /// every fact a question checks is a value the student can see there.
     public static func load(file path: String) throws -> CaptureFacts {
-        let source = try PacketSource.open(file: path)
-        let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
+        let reader = try CaptureReader.open(file: path)
         let facts = CaptureFacts()
-        while try source.next({ record in
-            let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+        try reader.read { analyzed, record in
             facts.add(analyzed, payload: analyzed.packet.capturedPayload(in: record.bytes))
-        }) != .end {}
-        facts.finish()
+        }
+        facts.finish(tracker: reader.tracker)
         return facts
     }
 }

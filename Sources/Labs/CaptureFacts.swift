@@ -28,7 +28,8 @@ public final class CaptureFacts {
 
     public final class StreamFacts {
         public let index: Int
-        public let conversation: Conversation
+        /// The connection as the tracker knew it at the end of the capture (set by `finish`).
+        public internal(set) var conversation: Conversation
         public internal(set) var segments: [SegmentFact] = []
         /// Client bytes in sequence order, rebuilt by `StreamRebuilder` (retransmissions once,
         /// out-of-order segments in place); bytes never captured are zeros, so offsets stay
@@ -108,7 +109,9 @@ public final class CaptureFacts {
         if let existing = streams.last(where: { $0.index == segment.stream }) {
             stream = existing
         } else {
-            stream = StreamFacts(index: segment.stream, conversation: segment.conversation)
+            stream = StreamFacts(index: segment.stream, conversation: Conversation(
+                index: segment.stream, client: segment.connection.client, server: segment.connection.server,
+                time: analyzed.time, frame: analyzed.frame))
             streams.append(stream)
         }
         stream.segments.append(SegmentFact(
@@ -129,9 +132,13 @@ public final class CaptureFacts {
         }
     }
 
-    /// End of the capture: bytes still held behind a hole join their streams.
-    public func finish() {
+    /// End of the capture: bytes still held behind a hole join their streams, and each stream
+    /// takes its connection's final state from the tracker.
+    public func finish(tracker: TCPTracker) {
         take(rebuilder.finish())
+        for stream in streams {
+            if let conversation = tracker.conversation(stream: stream.index) { stream.conversation = conversation }
+        }
     }
 
     private func take(_ events: [DirectedStreamEvent]) {

@@ -12,8 +12,9 @@ public enum ConnectionEnding: Sendable, Equatable {
     case refused
 }
 
-/// One TCP connection: two half-connections and what happened between them.
-public final class Conversation {
+/// One TCP connection: two half-connections and what happened between them. A value: the
+/// tracker keeps the live one and hands out copies (`TCPTracker.conversation(stream:)`).
+public struct Conversation: Sendable {
     /// 0-based, in order of first appearance (tshark's `tcp.stream`).
     public let index: Int
     /// The side that sent the SYN. Without a captured SYN: the side with the higher port (the
@@ -32,7 +33,8 @@ public final class Conversation {
     /// From the SYN to the ACK that completes the handshake (Wireshark's `tcp.analysis.initial_rtt`).
     public internal(set) var initialRoundTrip: Double?
 
-    init(index: Int, client: Endpoint, server: Endpoint, time: Double, frame: Int) {
+    /// A connection first seen at `time` in `frame`, nothing known of it yet.
+    public init(index: Int, client: Endpoint, server: Endpoint, time: Double, frame: Int) {
         self.index = index
         self.client = HalfConnection(endpoint: client)
         self.server = HalfConnection(endpoint: server)
@@ -52,6 +54,19 @@ public final class Conversation {
         return Int(min(14, fromClient ? clientShift : serverShift))
     }
 
+    /// What a segment carries of its connection, as it stands now.
+    var context: ConnectionContext {
+        let isOver: Bool
+        switch ending {
+        case .reset, .refused: isOver = true
+        case .closed: isOver = client.finAcknowledged && server.finAcknowledged
+        case .open, .halfClosed: isOver = false
+        }
+        return ConnectionContext(client: client.endpoint, server: server.endpoint, clientISN: client.isn,
+                                 serverISN: server.isn, clientBase: client.base, serverBase: server.base,
+                                 ending: ending, isOver: isOver)
+    }
+
     /// Closed for good: a new SYN on the same ports starts a new conversation.
     var isFinished: Bool {
         switch ending {
@@ -59,4 +74,25 @@ public final class Conversation {
         case .open, .halfClosed: return false
         }
     }
+}
+
+/// The tracker's live conversation: one reference per connection, mutated in place.
+final class ConversationBox {
+    var value: Conversation
+    init(_ value: Conversation) { self.value = value }
+}
+
+/// What a segment's connection was when the segment was tracked: plain values, so a segment can
+/// be kept, or sent to another thread, without reaching back into the tracker.
+public struct ConnectionContext: Sendable, Equatable {
+    public var client: Endpoint
+    public var server: Endpoint
+    public var clientISN: SequenceNumber?
+    public var serverISN: SequenceNumber?
+    /// The numbers relative sequence numbers count from (the ISN, or one before the first seen).
+    public var clientBase: SequenceNumber?
+    public var serverBase: SequenceNumber?
+    public var ending: ConnectionEnding
+    /// Reset, refused, or both FINs acknowledged: no later byte belongs to this connection.
+    public var isOver: Bool
 }

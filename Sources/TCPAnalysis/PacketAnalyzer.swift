@@ -1,7 +1,7 @@
 import WireFormat
 
 /// One frame of a capture after decoding and tracking: what the renderers show.
-public struct AnalyzedPacket {
+public struct AnalyzedPacket: Sendable {
     /// 1-based frame number (every packet counts, TCP or not).
     public var frame: Int
     /// Capture time, seconds since the epoch.

@@ -26,8 +26,11 @@ public struct TeardownMarks: OptionSet, Sendable {
 }
 
 /// One TCP segment as the tracker understood it, in the context of its connection.
-public struct Segment {
-    public var conversation: Conversation
+public struct Segment: Sendable {
+    /// 0-based connection number (tshark's `tcp.stream`).
+    public var stream: Int
+    /// The connection as it stood after this segment.
+    public var connection: ConnectionContext
     /// True when the client (the side that sent the SYN) sent it.
     public var fromClient: Bool
     public var relativeSequence: UInt32
@@ -53,9 +56,8 @@ public struct Segment {
     /// For a data segment: bytes sent and not yet acknowledged, this one included.
     public var bytesInFlight: Int?
 
-    public var stream: Int { conversation.index }
-    public var sender: HalfConnection { fromClient ? conversation.client : conversation.server }
-    public var receiver: HalfConnection { fromClient ? conversation.server : conversation.client }
+    /// The base of the receiver's sequence space (what its SACK blocks are relative to).
+    public var receiverBase: SequenceNumber? { fromClient ? connection.serverBase : connection.clientBase }
 }
 
 /// Wireshark's `tcp.analysis.*` expert flags (see ExpertAnalysis.swift).

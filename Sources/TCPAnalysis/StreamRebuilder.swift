@@ -40,20 +40,16 @@ public final class StreamRebuilder {
 
     /// One tracked segment. `payload` is the captured payload (it may be shorter than the
     /// segment's length on the wire when the snapshot length cut it).
+    /// The segment carries its connection's state as it was when it was tracked, so the rebuilder
+    /// may run behind the tracker, on another thread.
     public func receive(_ segment: Segment, _ tcp: TCPHeader, payload: UnsafeRawBufferPointer,
                         payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
-        receive(segment, tcp, ConnectionSnapshot(segment), payload: payload, payloadLength: payloadLength, frame: frame)
-    }
-
-    /// The same, with the connection's state as it was when `segment` was tracked: the rebuilder
-    /// then reads nothing of the `Conversation`, and may run behind the tracker on another thread.
-    public func receive(_ segment: Segment, _ tcp: TCPHeader, _ connection: ConnectionSnapshot,
-                        payload: UnsafeRawBufferPointer, payloadLength: Int, frame: Int) -> [DirectedStreamEvent] {
         let stream = segment.stream
+        let connection = segment.connection
         var events: [DirectedStreamEvent] = []
         lastDisposition = .noData
 
-        if !closed.contains(stream) && wants(stream, connection.serverPort, segment.fromClient) {
+        if !closed.contains(stream) && wants(stream, connection.server.port, segment.fromClient) {
             let key = Key(stream: stream, fromClient: segment.fromClient)
             let flags = tcp.flags
             // Mutated in place in the dictionary: no copy of its buffer per segment.
@@ -101,19 +97,3 @@ public final class StreamRebuilder {
     }
 }
 
-/// What the rebuilder needs of a connection, taken when a segment is tracked.
-public struct ConnectionSnapshot: Sendable {
-    public var serverPort: UInt16
-    /// Reset, or both FINs acknowledged: no new byte can belong to this connection.
-    public var isOver: Bool
-
-    public init(_ segment: Segment) {
-        let conversation = segment.conversation
-        serverPort = conversation.server.endpoint.port
-        switch conversation.ending {
-        case .reset, .refused: isOver = true
-        case .closed: isOver = conversation.client.finAcknowledged && conversation.server.finAcknowledged
-        case .open, .halfClosed: isOver = false
-        }
-    }
-}

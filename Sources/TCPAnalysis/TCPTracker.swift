@@ -7,13 +7,22 @@ import WireFormat
 /// leaves the table once it has been quiet for `finishedLinger` seconds of capture time (then a
 /// stray late packet on the same ports would open a new stream; tshark would reuse the old one).
 public final class TCPTracker {
-    private var table: [ConversationKey: Conversation] = [:]
+    private var table: [ConversationKey: ConversationBox] = [:]
     private var nextIndex = 0
     private var packetsSinceSweep = 0
     private let finishedLinger: Double
     /// Every conversation in order of appearance, when `keepHistory` was asked for (summaries).
-    public private(set) var history: [Conversation] = []
+    private var boxes: [ConversationBox] = []
     private let keepHistory: Bool
+
+    /// Every connection so far, in stream order (empty unless `keepHistory`).
+    public var history: [Conversation] { boxes.map(\.value) }
+
+    /// Connection `stream` as it stands: from the history, or while it is still open.
+    public func conversation(stream: Int) -> Conversation? {
+        if keepHistory { return boxes.indices.contains(stream) ? boxes[stream].value : nil }
+        return table.values.first { $0.value.index == stream }?.value
+    }
 
     public init(keepHistory: Bool = true, finishedLinger: Double = 240) {
         self.keepHistory = keepHistory
@@ -31,24 +40,24 @@ public final class TCPTracker {
         let flags = tcp.flags
         let isPureSyn = flags.contains(.syn) && !flags.contains(.ack)
 
-        var conversation: Conversation
+        let box: ConversationBox
         if let existing = table[key],
-           !(isPureSyn && startsNewConnection(existing, tcp.sequenceNumber)) {
-            conversation = existing
+           !(isPureSyn && startsNewConnection(existing.value, tcp.sequenceNumber)) {
+            box = existing
         } else {
             // Without a SYN, guess the client: the side with the higher (ephemeral) port.
             let sourceIsClient = isPureSyn || (!flags.contains(.syn) && tcp.sourcePort >= tcp.destinationPort)
-            conversation = Conversation(
+            box = ConversationBox(Conversation(
                 index: nextIndex, client: sourceIsClient ? sourceEndpoint : destinationEndpoint,
-                server: sourceIsClient ? destinationEndpoint : sourceEndpoint, time: time, frame: frame)
+                server: sourceIsClient ? destinationEndpoint : sourceEndpoint, time: time, frame: frame))
             nextIndex += 1
-            table[key] = conversation
-            if keepHistory { history.append(conversation) }
+            table[key] = box
+            if keepHistory { boxes.append(box) }
         }
-        let fromClient = conversation.client.endpoint == sourceEndpoint
-        let isFirstPacket = conversation.client.segments + conversation.server.segments == 0
+        let fromClient = box.value.client.endpoint == sourceEndpoint
+        let isFirstPacket = box.value.client.segments + box.value.server.segments == 0
 
-        var segment = update(conversation, tcp, fromClient: fromClient, payloadLength: payloadLength,
+        var segment = update(box, tcp, fromClient: fromClient, payloadLength: payloadLength,
                              time: time, frame: frame)
         segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
 
@@ -65,7 +74,13 @@ public final class TCPTracker {
         return isn != sequence
     }
 
-    private func update(_ conversation: Conversation, _ tcp: TCPHeader, fromClient: Bool,
+    private func update(_ box: ConversationBox, _ tcp: TCPHeader, fromClient: Bool,
+                        payloadLength: Int, time: Double, frame: Int) -> Segment {
+        let segment = update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, frame: frame)
+        return segment
+    }
+
+    private func update(_ conversation: inout Conversation, _ tcp: TCPHeader, fromClient: Bool,
                         payloadLength: Int, time: Double, frame: Int) -> Segment {
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
@@ -77,7 +92,7 @@ public final class TCPTracker {
         if sender.base == nil { sender.base = flags.contains(.syn) ? seq : seq - 1 }
         if receiver.base == nil && flags.contains(.ack) { receiver.base = ack - 1 }
 
-        var segment = Segment(conversation: conversation, fromClient: fromClient,
+        var segment = Segment(stream: conversation.index, connection: conversation.context, fromClient: fromClient,
                               relativeSequence: sender.relative(seq),
                               relativeAcknowledgement: flags.contains(.ack) ? receiver.relative(ack) : nil,
                               nextSequence: 0)
@@ -158,11 +173,12 @@ public final class TCPTracker {
         }
         conversation.lastTime = time
         conversation.lastFrame = frame
-        updateEnding(conversation, segment)
+        updateEnding(&conversation, segment)
+        segment.connection = conversation.context
         return segment
     }
 
-    private func updateEnding(_ conversation: Conversation, _ segment: Segment) {
+    private func updateEnding(_ conversation: inout Conversation, _ segment: Segment) {
         if conversation.isFinished { return }
         if segment.teardown.contains(.refused) {
             conversation.ending = .refused
@@ -182,6 +198,6 @@ public final class TCPTracker {
     /// Drops finished connections that have been quiet for a while, so memory follows open ones.
     private func sweep(now: Double) {
         packetsSinceSweep = 0
-        table = table.filter { !($0.value.isFinished && now - $0.value.lastTime > finishedLinger) }
+        table = table.filter { !($0.value.value.isFinished && now - $0.value.value.lastTime > finishedLinger) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import Foundation
 import LabReport
 import PacketCapture
@@ -119,15 +120,31 @@ extension TCPLab {
             signal(SIGTERM) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
             defer { activeCaptureToken = nil }
 
-            let pipeline = PacketPipeline(source: source, options: output, writer: writer, quiet: quiet)
+            let reader = CaptureReader(source: source, keepHistory: !quiet && output.view.needsHistory)
+            // -q: only the file; no decoding at all.
+            let view = quiet ? nil : PacketView(reader: reader, options: output.view, sink: StandardOutput.sink)
+            let monitor = LiveCaptureMonitor(source: source) {
+                view?.flush()
+                writer?.flush()
+            }
             do {
-                try pipeline.run(source, limit: count)
+                if let view {
+                    try reader.read(limit: count, housekeeping: monitor.tick) { analyzed, record in
+                        writer?.write(record)
+                        view.add(analyzed, bytes: record.bytes)
+                    }
+                } else {
+                    try reader.readRecords(limit: count, housekeeping: monitor.tick) { writer?.write($0) }
+                }
             } catch let error as CaptureError {
+                view?.finish()
                 StandardError.print("tcplab: \(error)")
                 throw ExitCode.failure
             }
-            if let stats = source.statistics() ?? pipeline.statistics {
-                StandardError.print(CaptureLossReport.summary(captured: pipeline.packets, stats: stats, interface: interface))
+            view?.finish()
+            writer?.flush()
+            if let stats = source.statistics() ?? monitor.drops.latest {
+                StandardError.print(CaptureLossReport.summary(captured: reader.records, stats: stats, interface: interface))
             }
         }
 
@@ -144,6 +161,33 @@ extension TCPLab {
                 line += notes.joined(separator: "  ")
                 print(line)
             }
+        }
+    }
+}
+
+/// A live capture's housekeeping between reads: output out every `flushInterval` seconds and
+/// whenever the wire goes quiet (students see each packet as it happens, without a write per
+/// packet), and kernel drops said the moment they are seen, on stderr.
+private final class LiveCaptureMonitor {
+    private static let flushInterval = 0.02
+    private let source: PacketSource
+    private let flush: () -> Void
+    private var nextFlush = 0.0
+    private(set) var drops = DropMonitor()
+
+    init(source: PacketSource, flush: @escaping () -> Void) {
+        self.source = source
+        self.flush = flush
+    }
+
+    func tick(quiet: Bool) {
+        let now = MonotonicClock.seconds
+        if quiet || now >= nextFlush {
+            flush()
+            nextFlush = now + Self.flushInterval
+        }
+        if let dropped = drops.check(source, now: now) {
+            StandardError.print(CaptureLossReport.warning(new: dropped.new, total: dropped.total))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import DeviceSimulator
 import Foundation
 import LabReport
@@ -72,14 +73,21 @@ extension TCPLab {
                 throw ExitCode.failure
             }
             heading(palette, "1. The packets" + (capture == nil ? " of a committed capture (\(walkThrough))" : ", as `tcplab read \(pcapPath)` shows them"))
-            try TCPLab.Read.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
+            try PacketView.show(CaptureReader.open(file: walkThrough), options: .init(color: palette.enabled),
+                                sink: StandardOutput.sink)
             heading(palette, "2. The server's lines, as `tcplab serve` prints them")
             for line in serverLines.lines + EventTextFormatter(color: palette.enabled).format(run.summary).map(\.text) {
                 print(line)
             }
             heading(palette, "3. The ladder, as `tcplab ladder` draws it")
-            try TCPLab.Ladder.parse([walkThrough, "--color", palette.enabled ? "always" : "never"]).run()
-            try TCPLab.Ladder.parse([walkThrough, "--html", htmlPath]).run()
+            let ladder = LadderBuilder(absoluteNumbers: false, stream: nil)
+            try ladder.add(contentsOf: CaptureReader.open(file: walkThrough, keepHistory: false))
+            let models = ladder.finish()
+            var output = OutputBuffer()
+            TextLadderRenderer(palette: palette, unicode: true).render(models, into: &output)
+            StandardOutput.write(&output)
+            let page = HTMLLadderRenderer(captureName: URL(fileURLWithPath: walkThrough).lastPathComponent).document(models)
+            try Data(page.utf8).write(to: URL(fileURLWithPath: htmlPath))
 
             print("")
             if capture != nil { say(palette, "Wrote \(pcapPath) (\(run.captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
@@ -167,6 +175,7 @@ final class DemoServerLines: SensorEventSink, @unchecked Sendable {
 /// A live capture of the demo's port on loopback, on a thread of its own, into a pcap file.
 final class DemoCapture: @unchecked Sendable {
     private let source: PacketSource
+    private let reader: CaptureReader
     private var writer: PacketWriter?
     private let done = DispatchSemaphore(value: 0)
     private var packets = 0
@@ -174,6 +183,7 @@ final class DemoCapture: @unchecked Sendable {
     /// Opens the handle only (the privileged step); `start` sets the filter and creates the file.
     init() throws {
         source = try PacketSource.open(interface: "lo")
+        reader = CaptureReader(source: source, keepHistory: false)
     }
 
     func start(port: Int, writingTo path: String) throws {
@@ -181,10 +191,10 @@ final class DemoCapture: @unchecked Sendable {
         writer = try source.makeWriter(path: path)
         // From here only this thread touches the source and the writer, until `stop` joins it.
         Thread { [self] in
-            while (try? source.next { record in
+            try? reader.readRecords { record in
                 writer?.write(record)
                 packets += 1
-            }) ?? .end != .end {}
+            }
             writer?.flush()
             done.signal()
         }.start()

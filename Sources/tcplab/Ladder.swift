@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import Foundation
 import LabReport
 import PacketCapture
@@ -65,14 +66,7 @@ extension TCPLab {
         func run() throws {
             let builder = LadderBuilder(absoluteNumbers: absolute, stream: stream)
             do {
-                let source = try PacketSource.open(file: file)
-                if let filter { try source.setFilter(filter) }
-                let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType))
-                while try source.next({ record in
-                    let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                                    nanoseconds: record.nanoseconds, bytes: record.bytes)
-                    builder.add(analyzed, bytes: record.bytes)
-                }) != .end {}
+                try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false))
             } catch let error as CaptureError {
                 StandardError.print("tcplab: \(error)")
                 throw ExitCode.failure

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import LabReport
 
 #if canImport(Glibc)
@@ -37,26 +38,31 @@ struct PacketOutputOptions: ParsableArguments {
 
     @Flag(help: "Leave out the per-connection summary at the end of the text output.")
     var noSummary = false
+
+    var view: PacketView.Options {
+        PacketView.Options(format: format == .json ? .json : .text, color: color.enabled, showHex: !noHex,
+                           summary: !noSummary)
+    }
 }
 
 /// Writes to stdout with plain write(2) in large chunks: no Foundation on the hot path.
 enum StandardOutput {
-    static func write(_ buffer: inout OutputBuffer) {
+    /// A closed stdout (piped into `head`) ends the program quietly, as tcpdump does.
+    static let sink = OutputSink { bytes in
         // Whatever `print` left in stdio's buffer goes first, so the two never interleave.
         fflush(nil)
-        let bytes = buffer.bytesView
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                // stdout closed (e.g. piped into `head`): stop quietly, as tcpdump does.
                 exit(0)
             }
             offset += written
         }
-        buffer.removeAll()
     }
+
+    static func write(_ buffer: inout OutputBuffer) { sink.drain(&buffer) }
 }
 
 enum StandardError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import PacketCapture
 
 extension TCPLab {
@@ -79,27 +80,22 @@ extension TCPLab {
         }
 
         func run() throws {
-            let source: PacketSource
             do {
-                source = try PacketSource.open(file: file)
-                if let filter { try source.setFilter(filter) }
-            } catch let error as CaptureError {
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
-            }
-            do {
+                let reader = try CaptureReader.open(file: file, filter: filter,
+                                                    keepHistory: followStream == nil && !readings && output.view.needsHistory)
                 if let stream = followStream {
-                    let pipeline = FollowPipeline(source: source, stream: stream, mode: hex ? .hex : .ascii,
-                                                  color: output.color.enabled)
-                    if try !pipeline.run(source) {
-                        let count = pipeline.streamCount
+                    let found = try FollowView.show(reader, stream: stream, mode: hex ? .hex : .ascii,
+                                                    color: output.color.enabled, sink: StandardOutput.sink)
+                    if !found {
+                        let count = reader.tracker.conversationCount
                         StandardError.print("tcplab: no TCP stream \(stream) in \(file): it has \(count) stream\(count == 1 ? "" : "s")\(count > 0 ? " (0–\(count - 1))" : "").")
                         throw ExitCode.failure
                     }
                 } else if readings {
-                    try ReadingsPipeline(source: source, options: output).run(source)
+                    try ReadingsView.show(reader, format: output.view.format, color: output.color.enabled,
+                                          summary: !output.noSummary, sink: StandardOutput.sink)
                 } else {
-                    try PacketPipeline(source: source, options: output).run(source)
+                    try PacketView.show(reader, options: output.view, sink: StandardOutput.sink)
                 }
             } catch let error as CaptureError {
                 // What decoded is already on stdout; the damage goes to stderr and the exit code.

@@ -1,3 +1,4 @@
+import CaptureAnalysis
 import Foundation
 import LabReport
 import PacketCapture
@@ -10,27 +11,21 @@ import WireFormat
 /// output must be byte for byte what the one-thread path writes, whatever the batching.
 @Suite("JSON on two threads equals JSON on one")
 struct ParallelJSONTests {
-    /// The one-thread path, through the library: analyse, rebuild readings, render, in turn.
+    /// The one-thread path of the same view.
     func sequentialJSON(_ path: String) throws -> String {
-        let source = try PacketSource.open(file: path)
-        let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
-        let readings = ReadingTracker(serverPort: SensorPort.standard)
-        var output = OutputBuffer()
-        while try source.next({ record in
-            var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
-            analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
-            JSONPacketRenderer().render(analyzed, bytes: record.bytes, into: &output)
-        }) != .end {}
+        let (sink, output) = OutputSink.collecting()
+        try PacketView.show(CaptureReader.open(file: path, keepHistory: false),
+                            options: .init(format: .json, parallel: false), sink: sink)
         return output.text
     }
 
     /// A fixture's packets `times` over, one second apart each round (each round's SYN after the
     /// last round's FIN starts a new stream), so the output spans many batches.
     func repeated(_ name: String, times: Int) throws -> String {
-        let source = try PacketSource.open(file: fixture(name))
+        let reader = try CaptureReader.open(file: fixture(name))
         var records: [(seconds: Int, micros: Int, bytes: [UInt8])] = []
-        while try source.next({ records.append(($0.seconds, $0.nanoseconds / 1000, Array($0.bytes))) }) != .end {}
+        try reader.readRecords { records.append(($0.seconds, $0.nanoseconds / 1000, Array($0.bytes))) }
+        let source = reader.source
         func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
         var file = le32(0xa1b2c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(262_144) + le32(Int(source.dataLinkType))
         for round in 0..<times {

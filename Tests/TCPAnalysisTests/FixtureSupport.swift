@@ -1,3 +1,4 @@
+import CaptureAnalysis
 import Foundation
 import LabReport
 import PacketCapture
@@ -22,19 +23,10 @@ func tsharkReferenceName(_ capture: String) -> String {
     (capture as NSString).deletingPathExtension + ".tshark.tsv"
 }
 
-/// What `tcplab read F --format json` prints, through the same library path, parsed.
+/// What `tcplab read F --format json` prints: the binary's own view, parsed.
 func readAsJSON(_ path: String) throws -> [[String: Any]] {
-    let source = try PacketSource.open(file: path)
-    let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: false)
-    let renderer = JSONPacketRenderer()
-    let readings = ReadingTracker(serverPort: SensorPort.standard)
-    var output = OutputBuffer()
-    while try source.next({ record in
-        var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                        nanoseconds: record.nanoseconds, bytes: record.bytes)
-        analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
-        renderer.render(analyzed, bytes: record.bytes, into: &output)
-    }) != .end {}
+    let (sink, output) = OutputSink.collecting()
+    try PacketView.show(CaptureReader.open(file: path, keepHistory: false), options: .init(format: .json), sink: sink)
     return try output.text.split(separator: "\n").map { line in
         var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
         // Keep the time as written: a Double cannot hold 10 + 9 digits exactly.
@@ -46,20 +38,10 @@ func readAsJSON(_ path: String) throws -> [[String: Any]] {
     }
 }
 
-/// The text output of `tcplab read F` (no colour), through the library.
+/// The text output of `tcplab read F --color never`: the binary's own view.
 func readAsText(_ path: String, hex: Bool = true) throws -> String {
-    let source = try PacketSource.open(file: path)
-    let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType))
-    let renderer = TextPacketRenderer(showHex: hex)
-    let readings = ReadingTracker(serverPort: SensorPort.standard)
-    var output = OutputBuffer()
-    while try source.next({ record in
-        var analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                        nanoseconds: record.nanoseconds, bytes: record.bytes)
-        analyzed.notes = readings.process(analyzed, bytes: record.bytes).notes
-        renderer.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
-    }) != .end {}
-    ConnectionSummary().render(analyzer.tracker.history, frames: analyzer.frames, into: &output)
+    let (sink, output) = OutputSink.collecting()
+    try PacketView.show(CaptureReader.open(file: path), options: .init(showHex: hex), sink: sink)
     return output.text
 }
 

@@ -164,7 +164,8 @@ public final class LadderBuilder {
     /// Only this stream, or all when nil.
     public let onlyStream: Int?
     private var models: [Int: LadderModel] = [:]
-    private var conversations: [Int: Conversation] = [:]
+    /// Each connection's ending as of its last segment (endings change only with segments).
+    private var endings: [Int: ConnectionEnding] = [:]
     private var originFrame: Int?
     private var originTime = 0.0
     private let json = JSONPacketRenderer()
@@ -206,10 +207,10 @@ public final class LadderBuilder {
             json: jsonText, frameBytes: Array(bytes), payloadOffset: analyzed.packet.payloadOffset,
             capturedPayloadLength: analyzed.packet.capturedPayloadLength)
 
-        let conversation = segment.conversation
-        conversations[segment.stream] = conversation
+        let connection = segment.connection
+        endings[segment.stream] = connection.ending
         models[segment.stream, default: LadderModel(
-            stream: segment.stream, client: conversation.client.endpoint, server: conversation.server.endpoint,
+            stream: segment.stream, client: connection.client, server: connection.server,
             absoluteNumbers: absoluteNumbers, timeOriginFrame: originFrame ?? analyzed.frame, rows: [],
             ending: .open)].rows.append(row)
     }
@@ -218,7 +219,7 @@ public final class LadderBuilder {
     public func finish() -> [LadderModel] {
         models.keys.sorted().map { stream in
             var model = models[stream]!
-            if let conversation = conversations[stream] { model.ending = conversation.ending }
+            if let ending = endings[stream] { model.ending = ending }
             return model
         }
     }

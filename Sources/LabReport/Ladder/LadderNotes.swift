@@ -28,7 +28,7 @@ enum LadderNotes {
             notes.append(LadderNote(.teardown, "ACKs the \(receiver)'s FIN"))
         }
         if marks.contains(.refused) {
-            notes.append(LadderNote(.reset, "RST: refused, nothing listens on port \(segment.conversation.server.endpoint.port)"))
+            notes.append(LadderNote(.reset, "RST: refused, nothing listens on port \(segment.connection.server.port)"))
         } else if marks.contains(.reset) {
             notes.append(LadderNote(.reset, "RST: \(sender) aborts"))
         }

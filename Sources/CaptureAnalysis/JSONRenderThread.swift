@@ -2,20 +2,14 @@ import Foundation
 import LabReport
 import TCPAnalysis
 
-/// Rebuilds the readings and writes `read --format json` lines on a second thread while the first
-/// goes on reading, decoding and tracking connections: the two halves of the work then run side
-/// by side on two cores.
-///
-/// Only values cross over: what a line needs of the connection state (ISNs for the handshake
-/// notes, the SACK base, the port and whether the connection is over) is taken first, on the
-/// tracking thread (`JSONPacketRenderer.prepare`, `ConnectionSnapshot`), so this thread never
-/// reads a `Conversation` the tracker is changing.
-/// Packets go over in batches with a copy of their bytes; at most `maxQueued` batches wait, so
-/// memory stays bounded whatever the file's size. Order is kept: one consumer, first in first out.
-final class JSONRenderThread: @unchecked Sendable {
+/// Rebuilds the readings and writes the JSON lines of a saved capture on a second thread while
+/// the first goes on reading, decoding and tracking: the two halves of the work run side by side
+/// on two cores. Analysed packets are values (each segment carries what it needs of its
+/// connection), so they cross over as they are, in batches with a copy of their bytes. At most
+/// `maxQueued` batches wait, so memory stays bounded; one consumer keeps the order.
+final class JSONRenderThread: @unchecked Sendable {  // queue and closed guarded by `condition`; `current` used by the producer only
     private struct Batch {
-        var packets: [(analyzed: AnalyzedPacket, prepared: JSONPacketRenderer.Prepared,
-                       connection: ConnectionSnapshot?, bytes: Range<Int>)] = []
+        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>)] = []
         var bytes: [UInt8] = []
     }
 
@@ -26,25 +20,24 @@ final class JSONRenderThread: @unchecked Sendable {
     private var queue: [Batch] = []
     private var closed = false
     private let done = DispatchSemaphore(value: 0)
-    /// Filled by the analysing thread only.
     private var current = Batch()
-
-    /// The tracker that rebuilds the readings; from now on only this thread uses it.
+    /// From now on only the rendering thread uses it.
     private let readings: ReadingTracker
+    private let sink: OutputSink
 
-    init(readings: ReadingTracker) {
+    init(readings: ReadingTracker, sink: OutputSink) {
         self.readings = readings
+        self.sink = sink
         let thread = Thread { [self] in consume() }
         thread.name = "tcplab.json"
         thread.start()
     }
 
     /// Called on the analysing thread, in frame order.
-    func add(_ analyzed: AnalyzedPacket, _ prepared: JSONPacketRenderer.Prepared, _ connection: ConnectionSnapshot?,
-             bytes: UnsafeRawBufferPointer) {
+    func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
         let start = current.bytes.count
         current.bytes.append(contentsOf: bytes)
-        current.packets.append((analyzed, prepared, connection, start..<current.bytes.count))
+        current.packets.append((analyzed, start..<current.bytes.count))
         if current.packets.count >= Self.batchSize { handOver() }
     }
 
@@ -83,17 +76,15 @@ final class JSONRenderThread: @unchecked Sendable {
             condition.unlock()
             batch.bytes.withUnsafeBytes { all in
                 for packet in batch.packets {
-                    // Only the overloads that take the values prepared on the tracking thread may be
-                    // called here: the others read the `Conversation`, which that thread changes.
                     var analyzed = packet.analyzed
                     let bytes = UnsafeRawBufferPointer(rebasing: all[packet.bytes])
-                    analyzed.notes = readings.process(analyzed, packet.connection, bytes: bytes).notes
-                    renderer.render(analyzed, packet.prepared, bytes: bytes, into: &output)
-                    if output.count >= 1 << 16 { StandardOutput.write(&output) }
+                    analyzed.notes = readings.process(analyzed, bytes: bytes).notes
+                    renderer.render(analyzed, bytes: bytes, into: &output)
+                    if output.count >= 1 << 16 { sink.drain(&output) }
                 }
             }
         }
-        StandardOutput.write(&output)
+        sink.drain(&output)
         done.signal()
     }
 }

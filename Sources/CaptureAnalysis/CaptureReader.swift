@@ -1,0 +1,59 @@
+import PacketCapture
+import TCPAnalysis
+import WireFormat
+
+/// The one path from a capture to analysed packets: open a source, decode, track. Every view of a
+/// capture is fed from here — `read` and `capture` (packets as text or JSON, follow, readings),
+/// `ladder`, the graders, the demo and the tests — and nothing else loops over a `PacketSource`.
+///
+/// A connection's history is asked of `tracker` by stream index once the reading is done.
+public final class CaptureReader {
+    public let source: PacketSource
+    public let analyzer: PacketAnalyzer
+    /// Records read so far, analysed or not.
+    public private(set) var records = 0
+
+    /// `keepHistory`: keep every connection for summaries and graders (memory grows with the
+    /// connections); without it memory follows the open connections only.
+    public init(source: PacketSource, keepHistory: Bool = true) {
+        self.source = source
+        analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: keepHistory)
+    }
+
+    /// A saved capture (pcap or pcapng), through a BPF filter when one is given.
+    public static func open(file path: String, filter: String? = nil, keepHistory: Bool = true) throws -> CaptureReader {
+        let source = try PacketSource.open(file: path)
+        if let filter { try source.setFilter(filter) }
+        return CaptureReader(source: source, keepHistory: keepHistory)
+    }
+
+    public var tracker: TCPTracker { analyzer.tracker }
+
+    /// Reads to the end of the capture, or `limit` records, or until `source.breakLoop()`, and
+    /// hands each record to `body` as it was captured (`bytes` valid only during the call).
+    ///
+    /// For a live capture `housekeeping` runs after every read, with `quiet` true when nothing
+    /// arrived in the read timeout: the moment to flush output and look at the kernel's counters.
+    public func readRecords(limit: Int? = nil, housekeeping: ((_ quiet: Bool) -> Void)? = nil,
+                            _ body: (CapturedPacket) throws -> Void) throws {
+        while limit.map({ records < $0 }) ?? true {
+            let step = try source.next { record in
+                records += 1
+                try body(record)
+            }
+            if step == .end { break }
+            if source.isLive { housekeeping?(step == .timeout) }
+        }
+    }
+
+    /// The same, each record decoded and tracked first: `body` gets the analysed packet and the
+    /// record (its bytes valid only during the call).
+    public func read(limit: Int? = nil, housekeeping: ((_ quiet: Bool) -> Void)? = nil,
+                     _ body: (AnalyzedPacket, CapturedPacket) throws -> Void) throws {
+        try readRecords(limit: limit, housekeeping: housekeeping) { record in
+            let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
+                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+            try body(analyzed, record)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import LabReport
+import SensorProtocol
+import TCPAnalysis
+import WireFormat
+
+/// Packets as `read` and `capture` show them: annotated text, closed by a summary per
+/// connection, or one JSON object per line (DESIGN.md's contract). A segment from a board also
+/// says which readings its bytes belong to.
+public final class PacketView {
+    public enum Format: Sendable { case text, json }
+
+    public struct Options: Sendable {
+        public var format: Format
+        public var color: Bool
+        public var showHex: Bool
+        public var summary: Bool
+        /// JSON of a saved capture is written on a second core; false keeps it on one (the tests
+        /// compare the two).
+        public var parallel: Bool
+
+        public init(format: Format = .text, color: Bool = false, showHex: Bool = true, summary: Bool = true,
+                    parallel: Bool = true) {
+            self.format = format
+            self.color = color
+            self.showHex = showHex
+            self.summary = summary
+            self.parallel = parallel
+        }
+
+        /// JSON needs no summary, so the reader need keep no history: memory follows open connections.
+        public var needsHistory: Bool { format == .text && summary }
+    }
+
+    private let reader: CaptureReader
+    private let options: Options
+    private let sink: OutputSink
+    private let text: TextPacketRenderer
+    private let json = JSONPacketRenderer()
+    private var output = OutputBuffer()
+    /// Says which readings each segment from a board carries (connections to the sensor port).
+    private let readings = ReadingTracker(serverPort: SensorPort.standard)
+    /// A saved capture in JSON is written on a second core; live captures print as they go.
+    private let jsonThread: JSONRenderThread?
+
+    public init(reader: CaptureReader, options: Options, sink: OutputSink) {
+        self.reader = reader
+        self.options = options
+        self.sink = sink
+        text = TextPacketRenderer(palette: Palette(enabled: options.color), showHex: options.showHex)
+        jsonThread = options.format == .json && options.parallel && !reader.source.isLive
+            ? JSONRenderThread(readings: readings, sink: sink) : nil
+    }
+
+    /// Reads all of `reader` into a view, then closes it: `read`'s whole job.
+    public static func show(_ reader: CaptureReader, options: Options, sink: OutputSink) throws {
+        let view = PacketView(reader: reader, options: options, sink: sink)
+        defer { view.finish() }
+        try reader.read { analyzed, record in view.add(analyzed, bytes: record.bytes) }
+    }
+
+    public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
+        if let jsonThread { return jsonThread.add(analyzed, bytes: bytes) }
+        var analyzed = analyzed
+        analyzed.notes = readings.process(analyzed, bytes: bytes).notes
+        switch options.format {
+        case .json: json.render(analyzed, bytes: bytes, into: &output)
+        case .text: text.render(analyzed, bytes: bytes, firstTime: reader.analyzer.firstTime ?? 0, into: &output)
+        }
+        if output.count >= 1 << 16 { flush() }
+    }
+
+    /// Hands what is buffered to the sink (a live capture calls this as the wire goes quiet).
+    public func flush() { sink.drain(&output) }
+
+    /// Waits for the JSON thread, writes the summary (text), and flushes.
+    public func finish() {
+        jsonThread?.finish()
+        if options.format == .text && options.summary {
+            ConnectionSummary(palette: Palette(enabled: options.color))
+                .render(reader.tracker.history, frames: reader.analyzer.frames, into: &output)
+        }
+        flush()
+    }
+}
