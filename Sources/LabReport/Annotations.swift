@@ -98,9 +98,7 @@ public enum Annotations {
         } else if marks.contains(.reset) {
             lines.append("RST: the \(sender) aborts the connection. No FIN exchange and no TIME_WAIT; data still in flight is thrown away (the other application sees ECONNRESET).")
         }
-        for (flag, _) in AnalysisFlags.named where segment.analysis.contains(flag) {
-            if let text = ExpertText.explanation(flag, segment) { lines.append(text) }
-        }
+        for flag in segment.analysis.shown { lines.append(flag.explanation(segment)) }
         if let rtt = segment.ackRoundTrip, let frame = segment.ackedFrame {
             lines.append("RTT: this ACK ends the wait for frame \(frame), \(Milliseconds.text(rtt)) after it was sent.")
         }
@@ -136,46 +134,6 @@ enum NonTCPSummary {
         case (.ipv6?, _): return "IPv6"
         case (.unknown?, _): return "Ethernet"
         default: return "?"
-        }
-    }
-}
-
-/// Plain-language explanations of the expert flags.
-enum ExpertText {
-    static func explanation(_ flag: AnalysisFlags, _ segment: Segment) -> String? {
-        let sender = segment.fromClient ? "client" : "server"
-        switch flag {
-        case .retransmission:
-            if segment.analysis.contains(.fastRetransmission) || segment.analysis.contains(.spuriousRetransmission) { return nil }
-            return "Retransmission: the \(sender) sends bytes it has sent before; no ACK came back for them in time (the retransmission timer, RTO, ran out)."
-        case .fastRetransmission:
-            return "Fast retransmission: the \(sender) re-sends after duplicate ACKs told it a segment was lost, without waiting for the timer (RFC 5681)."
-        case .spuriousRetransmission:
-            return "Spurious retransmission: these bytes had already been acknowledged; the re-send was not needed."
-        case .outOfOrder:
-            return "Out of order: this segment arrives after a later one; the receiver holds it until the gap is filled."
-        case .lostSegment:
-            return "Previous segment not captured: bytes before this one are missing from the capture (lost on the way, or just not seen)."
-        case .ackLostSegment:
-            return "ACKed unseen segment: this ACK covers bytes the capture never saw."
-        case .duplicateAck:
-            return "Duplicate ACK #\(segment.duplicateAckNumber) of frame \(segment.duplicateAckFrame): the \(sender) repeats the same ack; it received something after a gap and still waits for the missing bytes. Three in a row trigger a fast retransmission."
-        case .zeroWindow:
-            return "Zero window: the \(sender)'s receive buffer is full; the other side must stop sending until the window opens (flow control)."
-        case .zeroWindowProbe:
-            return "Zero window probe: the \(sender) tests whether the closed window has opened, with one byte."
-        case .zeroWindowProbeAck:
-            return "Zero window probe ACK: the answer to a probe; the window is still closed."
-        case .windowFull:
-            return "Window full: this segment fills the receiver's advertised window; the \(sender) must wait for an ACK before sending more."
-        case .windowUpdate:
-            return "Window update: only the window changed; the \(sender) tells the other side it may send again."
-        case .keepAlive:
-            return "Keep-alive: after a long silence the \(sender) checks that the peer still exists (one old byte, or none). A board that lost power will not answer."
-        case .keepAliveAck:
-            return "Keep-alive ACK: the peer is still there."
-        default:
-            return nil
         }
     }
 }

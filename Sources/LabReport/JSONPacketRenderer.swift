@@ -81,10 +81,12 @@ public struct JSONPacketRenderer {
         out.append(hexOf: packet.capturedPayload(in: bytes))
         out.append("\",\"analysis\":[" as StaticString)
         first = true
-        for (flag, name) in AnalysisFlags.named where segment.analysis.contains(flag) {
-            if !first { out.append(byte: UInt8(ascii: ",")) }
-            first = false
-            out.append(byte: UInt8(ascii: "\"")); out.append(name); out.append(byte: UInt8(ascii: "\""))
+        if !segment.analysis.isEmpty {  // most segments carry none: no array built for them
+            for flag in segment.analysis.flags {
+                if !first { out.append(byte: UInt8(ascii: ",")) }
+                first = false
+                out.append(byte: UInt8(ascii: "\"")); out.append(flag.tsharkName); out.append(byte: UInt8(ascii: "\""))
+            }
         }
         out.append("],\"handshake\":" as StaticString)
         if let step = segment.handshake {

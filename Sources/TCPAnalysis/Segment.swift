@@ -59,37 +59,3 @@ public struct Segment: Sendable {
     /// The base of the receiver's sequence space (what its SACK blocks are relative to).
     public var receiverBase: SequenceNumber? { fromClient ? connection.serverBase : connection.clientBase }
 }
-
-/// Wireshark's `tcp.analysis.*` expert flags (see ExpertAnalysis.swift).
-public struct AnalysisFlags: OptionSet, Sendable {
-    public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-
-    public static let retransmission = AnalysisFlags(rawValue: 1 << 0)
-    public static let fastRetransmission = AnalysisFlags(rawValue: 1 << 1)
-    public static let spuriousRetransmission = AnalysisFlags(rawValue: 1 << 2)
-    public static let outOfOrder = AnalysisFlags(rawValue: 1 << 3)
-    public static let lostSegment = AnalysisFlags(rawValue: 1 << 4)
-    public static let ackLostSegment = AnalysisFlags(rawValue: 1 << 5)
-    public static let duplicateAck = AnalysisFlags(rawValue: 1 << 6)
-    public static let zeroWindow = AnalysisFlags(rawValue: 1 << 7)
-    public static let zeroWindowProbe = AnalysisFlags(rawValue: 1 << 8)
-    public static let zeroWindowProbeAck = AnalysisFlags(rawValue: 1 << 9)
-    public static let windowFull = AnalysisFlags(rawValue: 1 << 10)
-    public static let windowUpdate = AnalysisFlags(rawValue: 1 << 11)
-    public static let keepAlive = AnalysisFlags(rawValue: 1 << 12)
-    public static let keepAliveAck = AnalysisFlags(rawValue: 1 << 13)
-
-    /// tshark's names, in the JSON contract's order.
-    public static let named: [(AnalysisFlags, String)] = [
-        (.retransmission, "retransmission"), (.fastRetransmission, "fast_retransmission"),
-        (.spuriousRetransmission, "spurious_retransmission"), (.outOfOrder, "out_of_order"),
-        (.lostSegment, "lost_segment"), (.ackLostSegment, "ack_lost_segment"),
-        (.duplicateAck, "duplicate_ack"), (.zeroWindow, "zero_window"),
-        (.zeroWindowProbe, "zero_window_probe"), (.zeroWindowProbeAck, "zero_window_probe_ack"),
-        (.windowFull, "window_full"), (.windowUpdate, "window_update"),
-        (.keepAlive, "keep_alive"), (.keepAliveAck, "keep_alive_ack"),
-    ]
-
-    public var names: [String] { AnalysisFlags.named.compactMap { contains($0.0) ? $0.1 : nil } }
-}

@@ -33,32 +33,7 @@ enum LadderNotes {
             notes.append(LadderNote(.reset, "RST: \(sender) aborts"))
         }
 
-        for (flag, _) in AnalysisFlags.named where segment.analysis.contains(flag) {
-            if let text = analysisText(flag, segment) { notes.append(LadderNote(.analysis, text)) }
-        }
+        for flag in segment.analysis.shown { notes.append(LadderNote(.analysis, flag.label(segment))) }
         return notes
-    }
-
-    private static func analysisText(_ flag: AnalysisFlags, _ segment: Segment) -> String? {
-        switch flag {
-        case .retransmission:
-            // Fast and spurious retransmissions say so themselves (tshark sets both flags).
-            let specific: AnalysisFlags = [.fastRetransmission, .spuriousRetransmission]
-            return segment.analysis.isDisjoint(with: specific) ? "retransmission" : nil
-        case .fastRetransmission: return "fast retransmission"
-        case .spuriousRetransmission: return "spurious retransmission"
-        case .outOfOrder: return "out of order"
-        case .lostSegment: return "previous segment not captured"
-        case .ackLostSegment: return "ACKs a segment not captured"
-        case .duplicateAck: return "dup ACK #\(segment.duplicateAckNumber) of frame \(segment.duplicateAckFrame)"
-        case .zeroWindow: return "zero window"
-        case .zeroWindowProbe: return "zero window probe"
-        case .zeroWindowProbeAck: return "zero window probe ACK"
-        case .windowFull: return "window full"
-        case .windowUpdate: return "window update"
-        case .keepAlive: return "keep-alive"
-        case .keepAliveAck: return "keep-alive ACK"
-        default: return nil
-        }
     }
 }
