@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "tcplab", targets: ["tcplab"]),
         // For the fuzz package in fuzz/ (it depends on this one by path); nothing else needs them.
         .library(name: "TCPLabDecoding",
-                 targets: ["WireFormat", "TCPAnalysis", "LabReport", "PacketCapture", "SensorProtocol", "CaptureAnalysis"]),
+                 targets: ["WireFormat", "TCPAnalysis", "SensorStreams", "LabReport", "PacketCapture", "SensorProtocol", "CaptureAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -48,15 +48,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
+        .target(name: "SensorStreams", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol"]),
+        .target(name: "LabReport", dependencies: ["TCPAnalysis", "WireFormat", "SensorProtocol", "SensorStreams"]),
         .target(
             name: "CaptureAnalysis",
-            dependencies: ["PacketCapture", "TCPAnalysis", "WireFormat", "LabReport", "SensorProtocol"]
+            dependencies: ["PacketCapture", "TCPAnalysis", "WireFormat", "LabReport", "SensorProtocol", "SensorStreams"]
         ),
         .target(
             name: "Labs",
             dependencies: [
-                "CaptureAnalysis", "TCPAnalysis", "WireFormat", "SensorProtocol", "PacketCapture",
+                "CaptureAnalysis", "SensorStreams", "TCPAnalysis", "WireFormat", "SensorProtocol", "PacketCapture",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -78,8 +79,9 @@ let package = Package(
             name: "TCPAnalysisTests",
             dependencies: ["CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
         ),
-        .testTarget(name: "LabsTests", dependencies: ["Labs", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]),
+        .testTarget(name: "LabsTests", dependencies: ["Labs", "SensorStreams", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
+        .testTarget(name: "SensorStreamsTests", dependencies: ["SensorStreams", "TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .testTarget(
             name: "SensorServerTests",
             dependencies: [

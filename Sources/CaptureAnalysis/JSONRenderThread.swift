@@ -1,3 +1,4 @@
+import SensorStreams
 import Foundation
 import LabReport
 import TCPAnalysis

@@ -1,3 +1,4 @@
+import SensorStreams
 import LabReport
 import TCPAnalysis
 

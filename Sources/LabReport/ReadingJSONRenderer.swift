@@ -1,3 +1,5 @@
+import SensorStreams
+
 /// `read --readings --format json`: one object per line of a client stream, HELLO lines aside
 /// (they name the device, given as `device` on the readings after them).
 ///

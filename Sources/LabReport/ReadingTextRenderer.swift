@@ -1,3 +1,5 @@
+import SensorStreams
+
 /// `read --readings`: one line per rebuilt sensor line, with the frames that carried it.
 ///
 ///     stream 0  frame 4          HELLO nodemcu-01      device name: nodemcu-01

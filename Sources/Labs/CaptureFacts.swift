@@ -1,4 +1,5 @@
 import SensorProtocol
+import SensorStreams
 import TCPAnalysis
 import WireFormat
 
@@ -31,11 +32,10 @@ public final class CaptureFacts {
         /// The connection as the tracker knew it at the end of the capture (set by `finish`).
         public internal(set) var conversation: Conversation
         public internal(set) var segments: [SegmentFact] = []
-        /// Client bytes in sequence order, rebuilt by `StreamRebuilder` (retransmissions once,
-        /// out-of-order segments in place); bytes never captured are zeros, so offsets stay
-        /// sequence numbers and a reading cut by a hole does not parse.
-        var clientBytes: [UInt8] = []
-        /// Relative sequence number of `clientBytes[0]`.
+        /// The client's bytes in sequence order, rebuilt by `StreamRebuilder` as `read --readings`
+        /// rebuilds them (retransmissions once, out-of-order segments in place, holes as gaps).
+        public internal(set) var clientStream = RebuiltStream()
+        /// Relative sequence number of the client stream's first byte.
         var clientFirstRelative: UInt32?
         /// The highest acknowledgement the server sent (relative to the client's ISN).
         var serverHighestAck: UInt32?
@@ -50,43 +50,19 @@ public final class CaptureFacts {
         public var dataSegments: [SegmentFact] { segments.filter { $0.length > 0 } }
         public var clientDataSegments: [SegmentFact] { dataSegments.filter(\.fromClient) }
 
-        /// The client's lines, parsed (the last one may be incomplete: then it is left out).
-        public var clientLines: [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
-            lines(in: clientBytes[...])
-        }
-
-        public var readings: [SensorReading] { Self.readings(in: clientLines) }
+        /// The readings in the client's stream, cut and decoded as `tcplab read --readings` does.
+        public var readings: [SensorReading] { clientStream.readings() }
 
         /// The client's bytes the server acknowledged: what reached the server. Bytes sent into a
         /// dead connection (retransmitted until an RST came back) are captured but never acknowledged.
         public var acknowledgedClientByteCount: Int {
             guard let first = clientFirstRelative, let ack = serverHighestAck else { return 0 }
-            return min(max(Int(Int32(bitPattern: ack &- first)), 0), clientBytes.count)
+            return min(max(SequenceNumber(first).distance(to: SequenceNumber(ack)), 0), clientStream.byteCount)
         }
 
         /// The readings whose bytes the server acknowledged.
         public var acknowledgedReadings: [SensorReading] {
-            Self.readings(in: lines(in: clientBytes[..<acknowledgedClientByteCount]))
-        }
-
-        private static func readings(in lines: [(text: String, parsed: Result<SensorLine, SensorParseError>)]) -> [SensorReading] {
-            lines.compactMap { if case .success(.reading(let reading)) = $0.parsed { return reading }; return nil }
-        }
-
-        /// Splits on `\n` like `StreamLineSplitter`, but over the whole rebuilt stream, so the
-        /// acknowledged prefix can be cut by byte count. It does not apply `read --readings`'
-        /// extra rules (256-byte limit, lines touched by a hole marked invalid): holes are zeros
-        /// here, which fail to parse, so the counts agree on the captures the labs use.
-        private func lines(in bytes: ArraySlice<UInt8>) -> [(text: String, parsed: Result<SensorLine, SensorParseError>)] {
-            var lines: [(String, Result<SensorLine, SensorParseError>)] = []
-            var start = bytes.startIndex
-            for (index, byte) in zip(bytes.indices, bytes) where byte == UInt8(ascii: "\n") {
-                let line = Array(clientBytes[start..<index])
-                let text = String(decoding: line.last == 13 ? line.dropLast() : line[...], as: UTF8.self)
-                lines.append((text, Result { () throws(SensorParseError) -> SensorLine in try SensorLineParser.parse(bytes: line) }))
-                start = index + 1
-            }
-            return lines
+            clientStream.readings(firstBytes: acknowledgedClientByteCount)
         }
 
         public func count(_ flag: AnalysisFlags) -> Int { segments.filter { $0.analysis.contains(flag) }.count }
@@ -96,8 +72,6 @@ public final class CaptureFacts {
     public private(set) var frames = 0
     /// The client→server direction of every connection, rebuilt as `tcplab read --readings` does.
     private let rebuilder = StreamRebuilder { _, _, fromClient in fromClient }
-    /// A hole longer than this is not filled with zeros (a capture that missed megabytes).
-    private static let longestFilledGap = 1 << 20
 
     public init() {}
 
@@ -127,7 +101,7 @@ public final class CaptureFacts {
         take(rebuilder.receive(segment, tcp, payload: payload, payloadLength: analyzed.packet.payloadLength,
                                frame: analyzed.frame))
         if !segment.fromClient, let ack = segment.relativeAcknowledgement {
-            if let highest = stream.serverHighestAck, Int32(bitPattern: ack &- highest) <= 0 { return }
+            if let highest = stream.serverHighestAck, SequenceNumber(ack) <= SequenceNumber(highest) { return }
             stream.serverHighestAck = ack
         }
     }
@@ -144,11 +118,7 @@ public final class CaptureFacts {
     private func take(_ events: [DirectedStreamEvent]) {
         for directed in events where directed.fromClient {
             guard let stream = streams.last(where: { $0.index == directed.stream }) else { continue }
-            switch directed.event {
-            case .data(_, let bytes): stream.clientBytes += bytes
-            case .gap(let count): stream.clientBytes += repeatElement(0, count: min(count, Self.longestFilledGap))
-            case .end: break
-            }
+            stream.clientStream.append(directed.event)
         }
     }
 

@@ -1,4 +1,5 @@
 import SensorProtocol
+import SensorStreams
 import TCPAnalysis
 import WireFormat
 
@@ -73,7 +74,7 @@ public enum LabCatalog {
             return .int(third.relativeSequence &+ UInt32(third.length)) },
         Question("client_bytes_total", "How many bytes of data did the client send in all (each byte once)?",
                  hint: "The summary at the end of `tcplab read` counts them; or: last data segment's seq + len − 1.") { s, _ in
-            .int(s.clientBytes.count) },
+            .int(s.clientStream.byteCount) },
     ])
 
     static let closing = Lab(number: 4, folder: "04-closing", title: "Closing: FIN, FIN, ACK, TIME_WAIT; RST; refused", questions: [
@@ -172,8 +173,8 @@ public enum LabCatalog {
     static let dissector = Lab(number: 10, folder: "10-dissector", title: "A Wireshark dissector for the sensor protocol", questions: [
         Question("device_name", "Which device name did the board send in its HELLO?",
                  hint: "The first line of the client's bytes: HELLO <name>.") { s, _ throws(MissingEvidence) in
-            for line in s.clientLines {
-                if case .success(.hello(let name)) = line.parsed { return .word(name.lowercased()) }
+            for line in s.clientStream.lines() {
+                if case .hello(let name) = line.outcome { return .word(name.lowercased()) }
             }
             throw MissingEvidence("Stream \(s.index) has no HELLO line", howToCapture: "Capture from before the board connects: HELLO is its first line.") },
         Question("readings_total", "How many readings does your dissector show?",

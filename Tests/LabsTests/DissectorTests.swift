@@ -1,4 +1,5 @@
 import Foundation
+import SensorStreams
 import Testing
 @testable import Labs
 
@@ -53,8 +54,8 @@ struct DissectorTests {
         let rows = try tsharkFields("handshake-readings-fin.pcap", filter: "sensor", fields: ["sensor.device", "sensor.seq"])
         let facts = try CaptureFacts.load(file: fixturePath("handshake-readings-fin.pcap"))
         var name: String?
-        for line in facts.streams[0].clientLines {
-            if case .success(.hello(let device)) = line.parsed { name = device }
+        for line in facts.streams[0].clientStream.lines() {
+            if case .hello(let device) = line.outcome { name = device }
         }
         let device = try #require(name)
         #expect(rows.count == facts.streams[0].readings.count + 1, "HELLO plus one frame per reading")

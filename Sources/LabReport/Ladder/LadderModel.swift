@@ -1,3 +1,4 @@
+import SensorStreams
 import SensorProtocol
 import TCPAnalysis
 import WireFormat

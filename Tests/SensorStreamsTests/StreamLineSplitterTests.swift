@@ -1,4 +1,5 @@
 import Testing
+import SensorStreams
 import TCPAnalysis
 
 @Suite("Lines cut from a rebuilt stream")

@@ -1,4 +1,4 @@
-import LabReport
+import SensorStreams
 import Testing
 import TCPAnalysis
 import WireFormat

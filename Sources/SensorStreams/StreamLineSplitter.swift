@@ -1,3 +1,5 @@
+import TCPAnalysis
+
 /// One line of a rebuilt byte stream, with the frames that carried it.
 public struct StreamLine: Equatable, Sendable {
     /// How the line ended.
