@@ -12,13 +12,14 @@
 # SECONDS_PER_STEP each) and stops at the first step with drops, with packets missing, or that the
 # generator could not reach (below 90 % of the target). Each step: start the capture, send, let
 # the capture take its last block, Ctrl-C it, and compare its closing counts ("N packets
-# captured", "... dropped by kernel") with the packets the kernel sent. Then one step with each
-# capture stopped (SIGSTOP) while the traffic arrives shows how many packets its ring holds (what
-# -B sets). Every step is bounded in time; the whole run takes about 4 minutes.
+# captured", "... dropped by kernel") with the packets the kernel sent. Then steps with each
+# capture stopped (SIGSTOP) while the traffic arrives show how many packets its ring holds (what
+# -B sets), at a slow and a fast rate. Every step is bounded in time; the whole run takes about
+# 4.5 minutes.
 #
 # Knobs (environment): TCPLAB (.build/release/tcplab), RATES ("2000 5000 10000 20000 40000 80000"),
-# SECONDS_PER_STEP (5), CONNECTIONS (8, boards of the generator), STALL_RATE (20000) and
-# STALL_SECONDS (4) for the stalled-reader step.
+# SECONDS_PER_STEP (5), CONNECTIONS (8, boards of the generator), STALLS ("500:10 20000:4",
+# rate:seconds of the stalled-reader steps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "capture-rate-bench: needs root (network namespace + capture)" >&2; exit 1; }
@@ -27,8 +28,7 @@ TCPLAB=${TCPLAB:-.build/release/tcplab}
 RATES=${RATES:-2000 5000 10000 20000 40000 80000}
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 CONNECTIONS=${CONNECTIONS:-8}
-STALL_RATE=${STALL_RATE:-20000}
-STALL_SECONDS=${STALL_SECONDS:-4}
+STALLS=${STALLS:-500:10 20000:4}
 STEP_SECONDS=$SECONDS_PER_STEP
 [ -x "$TCPLAB" ] || { echo "capture-rate-bench: no $TCPLAB (swift build -c release, or TCPLAB=path)" >&2; exit 1; }
 command -v tcpdump >/dev/null || { echo "capture-rate-bench: needs tcpdump" >&2; exit 1; }
@@ -136,13 +136,16 @@ mode tcplab file   "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap"
 mode tcpdump text  tcpdump -i lo -nn -X tcp port 5050
 mode tcpdump file  tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050
 
-# What the ring holds: the capture stopped (as by Ctrl-Z) while STALL_SECONDS of traffic at
-# STALL_RATE arrive; what it has captured once resumed is what its ring held; the rest is dropped.
-STALL=1 SECONDS_PER_STEP=$STALL_SECONDS
+# What the ring holds: the capture stopped (as by Ctrl-Z, or a pager nobody reads) while traffic
+# arrives (STALLS: rate:seconds pairs); what it has captured once resumed is what its ring held.
 echo "capture-rate-bench: stalled reader" >&2
-step stall tcplab "$STALL_RATE" "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap" || true
-step stall tcpdump "$STALL_RATE" tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050 || true
-SECONDS_PER_STEP=$STEP_SECONDS
+STALL=1
+for stall in $STALLS; do
+    SECONDS_PER_STEP=${stall#*:}
+    step stall tcplab "${stall%%:*}" "$TCPLAB" capture -i lo -q -w "$scratch/tcplab.pcap" || true
+    step stall tcpdump "${stall%%:*}" tcpdump -i lo -w "$scratch/tcpdump.pcap" tcp port 5050 || true
+done
+STALL= SECONDS_PER_STEP=$STEP_SECONDS
 
 # The machine may be shared: the load average says how busy it was around the run.
 echo "{\"tool\": \"meta\", \"mode\": \"load\", \"load_before\": $load_before, \"load_after\": $(cut -d' ' -f1 /proc/loadavg)}" >> "$results"

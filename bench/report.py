@@ -140,13 +140,17 @@ def capture_rate(results_path, seconds, rates):
                    "faster, sharing the two cores with the capture, so those figures are lower bounds.")
     verdict = wrap(verdict)
 
-    stalls = {r["tool"]: r for r in rows if r["mode"] == "stall"}
+    stalls = {(r["tool"], int(r["target"])): r for r in rows if r["mode"] == "stall"}
     ring = ""
-    if "tcplab" in stalls and "tcpdump" in stalls:
-        a, b = stalls["tcplab"], stalls["tcpdump"]
-        ring = (f" Stopped (as by Ctrl-Z) while {a['sent']:,} packets arrived at {a['target']:,.0f}/s, tcplab's "
-                f"32 MiB ring held {a['captured']:,} of them ({a['captured'] / a['target']:.1f} s of this traffic) "
-                f"and tcpdump's 2 MiB one {b['captured']:,}.")
+    slow, fast = (min(k[1] for k in stalls), max(k[1] for k in stalls)) if stalls else (0, 0)
+    if {("tcplab", slow), ("tcplab", fast), ("tcpdump", slow), ("tcpdump", fast)} <= stalls.keys() and slow < fast:
+        held = {k: r["captured"] for k, r in stalls.items()}
+        ring = (f" Stopped (as by Ctrl-Z, or a pager nobody reads) while traffic arrived, tcplab's ring held "
+                f"{held['tcplab', fast]:,} packets at {fast:,}/s ({held['tcplab', fast] / fast:.1f} s) but only "
+                f"{held['tcplab', slow]:,} at {slow:,}/s ({held['tcplab', slow] / slow:.1f} s), tcpdump's "
+                f"{held['tcpdump', fast]:,} and {held['tcpdump', slow]:,}: a block is handed over after 50 ms "
+                "however little it holds, so at a class's rates the ring lasts 128 blocks × 50 ms whatever its "
+                "bytes, and -B buys time through more blocks (-B 131072: 512, about 25 s).")
     doubled = [r for r in stepped if r["captured"] and r["dropped"] == 0]
     ratio = sum(r["received"] for r in doubled) / sum(r["captured"] for r in doubled) if doubled else 2
 

@@ -43,16 +43,16 @@ extension TCPLab {
         @Option(name: .shortAndLong, help: "The interface to capture on ('any' = all of them, Linux).")
         var interface: String = "any"
 
-        @Option(help: "Capture TCP on this port (filter 'tcp port N').")
+        @Option(parsing: .unconditional, help: "Capture TCP on this port (filter 'tcp port N').")
         var port: Int?
 
         @Option(help: "Any BPF filter expression instead of 'tcp port N'.")
         var filter: String?
 
-        @Option(name: .short, help: "Stop after this many packets.")
+        @Option(name: .short, parsing: .unconditional, help: ArgumentHelp("Stop after this many packets.", valueName: "count"))
         var count: Int?
 
-        @Option(name: .short, help: "Also write the packets to this pcap file (Wireshark and tshark open it).")
+        @Option(name: .short, help: ArgumentHelp("Also write the packets to this pcap file (Wireshark and tshark open it).", valueName: "file"))
         var write: String?
 
         @Option(name: .long, help: ArgumentHelp(
@@ -61,10 +61,10 @@ extension TCPLab {
             valueName: "name"))
         var user: String?
 
-        @Option(help: "Bytes kept of each packet (the snapshot length).")
+        @Option(parsing: .unconditional, help: "Bytes kept of each packet (the snapshot length).")
         var snaplen: Int32 = 262_144
 
-        @Option(name: [.customShort("B"), .long], help: ArgumentHelp(
+        @Option(name: [.customShort("B"), .long], parsing: .unconditional, help: ArgumentHelp(
             "The kernel's capture buffer in KiB, as tcpdump's -B (default \(PacketSource.defaultBufferSize / 1024), 32 MiB).",
             discussion: "Packets wait here while tcplab prints; when it is full the kernel drops them and tcplab warns at once.",
             valueName: "KiB"))
@@ -82,7 +82,7 @@ extension TCPLab {
             if port != nil && filter != nil {
                 throw ValidationError("give --port or --filter, not both (--filter 'tcp port N and ...' does both).")
             }
-            if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1–65535, not \(port).") }
+            if let port { try checkPort(port) }
             if let count, count < 1 { throw ValidationError("-c must be at least 1.") }
             if snaplen < 64 { throw ValidationError("--snaplen below 64 would cut even the headers.") }
             if !(64...(4 << 20)).contains(bufferSize) {
@@ -91,27 +91,17 @@ extension TCPLab {
             if quiet && write == nil { throw ValidationError("-q without -w would capture and show nothing; add -w FILE.") }
         }
 
-        var filterExpression: String { filter ?? "tcp port \(port ?? 5050)" }
+        var filterExpression: String { filter ?? "tcp port \(port ?? standardPort)" }
 
         func run() throws {
             if listInterfaces { return try printInterfaces() }
-            let source: PacketSource
-            let writer: PacketWriter?
-            do {
-                // Whom to become is settled first, so a bad --user fails before anything is opened.
-                let privileges = try PrivilegeDrop.plan(user: user, environment: ProcessInfo.processInfo.environment)
-                source = try PacketSource.open(interface: interface, snaplen: snaplen, bufferSize: bufferSize * 1024)
-                try source.setFilter(filterExpression)
-                // Root ends here: no packet has been read and no file created yet.
-                if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
-                writer = try write.map { try source.makeWriter(path: $0) }
-            } catch let error as CaptureError {
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
-            } catch let error as PrivilegeDrop.Failure {
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
-            }
+            // Whom to become is settled first, so a bad --user fails before anything is opened.
+            let privileges = try PrivilegeDrop.plan(user: user, environment: ProcessInfo.processInfo.environment)
+            let source = try PacketSource.open(interface: interface, snaplen: snaplen, bufferSize: bufferSize * 1024)
+            try source.setFilter(filterExpression)
+            // Root ends here: no packet has been read and no file created yet.
+            if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
+            let writer = try write.map { try source.makeWriter(path: $0) }
             StandardError.print("tcplab: capturing on \(interface), filter '\(filterExpression)'\(write.map { ", writing \($0)" } ?? "") — Ctrl-C to stop")
 
             activeCaptureToken = source.breakToken
@@ -127,22 +117,18 @@ extension TCPLab {
                 view?.flush()
                 writer?.flush()
             }
-            do {
-                if let view {
-                    try reader.read(limit: count, housekeeping: monitor.tick) { analyzed, record in
-                        writer?.write(record)
-                        view.add(analyzed, bytes: record.bytes)
-                    }
-                } else {
-                    try reader.readRecords(limit: count, housekeeping: monitor.tick) { writer?.write($0) }
-                }
-            } catch let error as CaptureError {
+            defer {
                 view?.finish()
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
+                writer?.flush()
             }
-            view?.finish()
-            writer?.flush()
+            if let view {
+                try reader.read(limit: count, housekeeping: monitor.tick) { analyzed, record in
+                    writer?.write(record)
+                    view.add(analyzed, bytes: record.bytes)
+                }
+            } else {
+                try reader.readRecords(limit: count, housekeeping: monitor.tick) { writer?.write($0) }
+            }
             if let stats = source.statistics() ?? monitor.drops.latest {
                 StandardError.print(CaptureLossReport.summary(captured: reader.records, stats: stats, interface: interface))
             }

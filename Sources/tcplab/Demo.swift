@@ -28,10 +28,10 @@ extension TCPLab {
                 anything else happens (the files it writes are yours).
                 """)
 
-        @Option(help: "The server's port (taken: a free one is used, and said).")
-        var port = 5050
+        @Option(parsing: .unconditional, help: "The server's port (taken: a free one is used, and said).")
+        var port = standardPort
 
-        @Option(help: "How many readings the simulated board sends.")
+        @Option(parsing: .unconditional, help: "How many readings the simulated board sends.")
         var readings = 5
 
         @Option(help: "Folder for demo.pcap and demo.html.")
@@ -41,7 +41,7 @@ extension TCPLab {
         var color: ColorChoice = .auto
 
         func validate() throws {
-            guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, not \(port).") }
+            try checkPort(port)
             guard (1...100).contains(readings) else { throw ValidationError("--readings must be 1–100.") }
         }
 
@@ -69,8 +69,7 @@ extension TCPLab {
             // 3. What happened, in order: packets, the server's lines, the ladder.
             let walkThrough = capture == nil ? LabFiles.committedCapture() : pcapPath
             guard let walkThrough else {
-                StandardError.print("tcplab: labs/captures/handshake.pcap not found next to this folder or the binary.")
-                throw ExitCode.failure
+                throw CommandFailure("labs/captures/handshake.pcap not found in \(LabFiles.searched).")
             }
             heading(palette, "1. The packets" + (capture == nil ? " of a committed capture (\(walkThrough))" : ", as `tcplab read \(pcapPath)` shows them"))
             try PacketView.show(CaptureReader.open(file: walkThrough), options: .init(color: palette.enabled),
@@ -123,16 +122,11 @@ extension TCPLab {
 
         /// With sudo: become the invoking user, as `capture` does; as plain root: say so.
         private func dropPrivileges(_ palette: Palette) throws {
-            do {
-                let plan = try PrivilegeDrop.plan(user: nil, environment: ProcessInfo.processInfo.environment)
-                if plan == .stayRoot {
-                    say(palette, "Running as root (not through sudo): the demo keeps root, and its files belong to root.")
-                } else if let message = try PrivilegeDrop.carryOut(plan) {
-                    say(palette, message)
-                }
-            } catch let error as PrivilegeDrop.Failure {
-                StandardError.print("tcplab demo: \(error)")
-                throw ExitCode.failure
+            let plan = try PrivilegeDrop.plan(user: nil, environment: ProcessInfo.processInfo.environment)
+            if plan == .stayRoot {
+                say(palette, "Running as root (not through sudo): the demo keeps root, and its files belong to root.")
+            } else if let message = try PrivilegeDrop.carryOut(plan) {
+                say(palette, message)
             }
         }
 

@@ -87,19 +87,19 @@ extension TCPLab {
         @Option(help: "The server's address.")
         var host = "127.0.0.1"
 
-        @Option(help: "The server's TCP port.")
-        var port = 5050
+        @Option(parsing: .unconditional, help: "The server's TCP port.")
+        var port = standardPort
 
-        @Option(help: ArgumentHelp("Boards to simulate at once.", valueName: "count"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Boards to simulate at once.", valueName: "count"))
         var devices = 1
 
-        @Option(help: ArgumentHelp("Readings per board (0: until Ctrl-C).", valueName: "count"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Readings per board (0: until Ctrl-C).", valueName: "count"))
         var readings = 0
 
-        @Option(help: ArgumentHelp("Seconds between readings (0: as fast as possible; the real DHT11 allows one per 2 s).", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between readings (0: as fast as possible; the real DHT11 allows one per 2 s).", valueName: "seconds"))
         var interval: Double = 5
 
-        @Option(help: ArgumentHelp("Move each wait by up to this many seconds either way, so boards drift apart.", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Move each wait by up to this many seconds either way, so boards drift apart.", valueName: "seconds"))
         var jitter: Double = 0
 
         @Option(name: .customLong("name"), help: ArgumentHelp(
@@ -112,19 +112,19 @@ extension TCPLab {
         var namePrefix: String { namePrefixOption ?? Self.runPrefix }
         private static let runPrefix = "sim-" + String(UInt16.random(in: 0x1000...0xffff), radix: 16)
 
-        @Option(help: ArgumentHelp("Seed for readings, jitter and backoff (default: random; the summary shows it).", valueName: "number"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seed for readings, jitter and backoff (default: random; the summary shows it).", valueName: "number"))
         var seed: UInt32?
 
         @Option(help: ArgumentHelp("Misbehave on purpose, for a lab (see FAULTS above).", valueName: "kind"))
         var fault: DeviceFault?
 
-        @Option(name: .customLong("fault-every"), help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
+        @Option(name: .customLong("fault-every"), parsing: .unconditional, help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
         var faultEvery = 5
 
-        @Option(name: .customLong("fault-pause"), help: ArgumentHelp("Pause inside a reading for split (default 0.2) and slow (default 0.02, between bytes).", valueName: "seconds"))
+        @Option(name: .customLong("fault-pause"), parsing: .unconditional, help: ArgumentHelp("Pause inside a reading for split (default 0.2) and slow (default 0.02, between bytes).", valueName: "seconds"))
         var faultPause: Double?
 
-        @Option(help: ArgumentHelp("Connect attempts that may fail in a row before a board gives up.", valueName: "count"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Connect attempts that may fail in a row before a board gives up.", valueName: "count"))
         var retries = 6
 
         @Flag(name: .customLong("no-retry"), help: "Give up at the first failed connect (same as --retries 1).")
@@ -137,7 +137,7 @@ extension TCPLab {
         var verbose = false
 
         func validate() throws {
-            guard (1...65535).contains(self.port) else { throw ValidationError("--port must be 1…65535, got \(self.port)") }
+            try checkPort(self.port)
             guard self.devices >= 1 else { throw ValidationError("--devices must be at least 1, got \(self.devices)") }
             guard self.readings >= 0 else { throw ValidationError("--readings must be 0 (until Ctrl-C) or more, got \(self.readings)") }
             try checkSeconds(self.interval, option: "--interval")

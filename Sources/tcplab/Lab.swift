@@ -99,37 +99,30 @@ extension TCPLab.LabCommand {
         @Option(help: "Your answers: the filled-in template from `tcplab lab answers N`.")
         var answers: String
 
-        @Option(help: "The server's port, when the class does not use 5050.")
-        var port: UInt16 = 5050
+        @Option(parsing: .unconditional, help: "The server's port, when the class does not use 5050.")
+        var port = standardPort
+
+        func validate() throws { try checkPort(port) }
 
         @Option(help: "Colour the output: auto (only on a terminal), always, never.")
         var color: ColorChoice = .auto
 
         func run() throws {
-            let lab = which.lab.onPort(port)
+            let lab = which.lab.onPort(UInt16(port))
             let sheet: AnswerSheet
             do {
                 sheet = try AnswerSheet(toml: String(contentsOfFile: answers, encoding: .utf8))
             } catch let error as AnswerSheetError {
-                StandardError.print("tcplab: \(answers): \(error)")
-                throw ExitCode.failure
+                throw CommandFailure("\(answers): \(error)")
             } catch {
-                StandardError.print("tcplab: cannot read the answers file \(answers): \(error.localizedDescription)")
-                throw ExitCode.failure
+                throw CommandFailure("cannot read the answers file \(answers): \(error.localizedDescription)")
             }
-            let facts: CaptureFacts
-            do {
-                facts = try CaptureFacts.load(file: pcap)
-            } catch {
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
-            }
+            let facts = try CaptureFacts.load(file: pcap)
             let report: Grader.Report
             do {
                 report = try Grader(lab: lab).grade(sheet, against: facts)
             } catch {
-                StandardError.print("tcplab: \(pcap): \(error.missing).\n  \(error.howToCapture)")
-                throw ExitCode.failure
+                throw CommandFailure("\(pcap): \(error.missing).\n  \(error.howToCapture)")
             }
             print(GradeReportText(palette: Palette(enabled: color.enabled)).render(report, capture: pcap, facts: facts),
                   terminator: "")

@@ -37,7 +37,7 @@ extension TCPLab {
         @Argument(help: "The capture file (pcap or pcapng).")
         var file: String
 
-        @Option(help: "Draw only this connection (tshark's tcp.stream number, from 0).")
+        @Option(parsing: .unconditional, help: "Draw only this connection (tshark's tcp.stream number, from 0).")
         var stream: Int?
 
         @Option(help: "Only packets matching this BPF expression, e.g. 'tcp port 5050'.")
@@ -65,23 +65,16 @@ extension TCPLab {
 
         func run() throws {
             let builder = LadderBuilder(absoluteNumbers: absolute, stream: stream)
-            do {
-                try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false))
-            } catch let error as CaptureError {
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
-            }
+            try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false))
 
             let models = builder.finish()
             if models.isEmpty {
                 if let stream {
                     let known = builder.streamCount == 0 ? "it has no TCP connection"
                         : "its streams are 0–\(builder.streamCount - 1)"
-                    StandardError.print("tcplab: no stream \(stream) in \(file): \(known).")
-                } else {
-                    StandardError.print("tcplab: no TCP segments in \(file): nothing to draw.")
+                    throw CommandFailure("no stream \(stream) in \(file): \(known).")
                 }
-                throw ExitCode.failure
+                throw CommandFailure("no TCP segments in \(file): nothing to draw.")
             }
 
             if svg == nil && html == nil {
@@ -107,8 +100,7 @@ extension TCPLab {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             } catch {
-                StandardError.print("tcplab: cannot write \(path): \(error.localizedDescription)")
-                throw ExitCode.failure
+                throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
             }
         }
     }

@@ -31,7 +31,7 @@ enum Main {
                 do {
                     try await command.run()
                 } catch {
-                    TCPLab.exit(withError: error)
+                    Failure.exit(error, from: type(of: asyncCommand))
                 }
                 TCPLab.exit()
             }
@@ -41,7 +41,7 @@ enum Main {
         do {
             try command.run()
         } catch {
-            TCPLab.exit(withError: error)
+            Failure.exit(error, from: type(of: parsed))
         }
     }
 }

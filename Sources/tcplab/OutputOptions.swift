@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureAnalysis
 import LabReport
+import SensorProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -15,15 +16,29 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
-    /// auto = colour only when stdout is a terminal (and NO_COLOR is not set).
+    /// auto = colour only when stdout is a terminal that can show it (NO_COLOR unset, TERM not dumb).
     var enabled: Bool {
         switch self {
         case .always: return true
         case .never: return false
-        case .auto: return isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+        case .auto:
+            let term = getenv("TERM").map { String(cString: $0) }
+            return isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil && term != "dumb"
         }
     }
 }
+
+/// The one check of a --port value, worded the same everywhere. Port options are parsed with
+/// `.unconditional`, so `--port -1` reaches this check instead of "Missing value".
+func checkPort(_ port: Int, allowsZero: Bool = false) throws {
+    let range = (allowsZero ? 0 : 1)...65535
+    guard range.contains(port) else {
+        throw ValidationError("--port must be \(range.lowerBound)–65535\(allowsZero ? " (0 picks a free one)" : ""), not \(port).")
+    }
+}
+
+/// The sensor port as a command-line default.
+let standardPort = Int(SensorPort.standard)
 
 /// How `read` and `capture` show packets.
 struct PacketOutputOptions: ParsableArguments {

@@ -54,7 +54,7 @@ extension TCPLab {
 
         @OptionGroup var output: PacketOutputOptions
 
-        @Option(name: .customLong("follow"), help: ArgumentHelp(
+        @Option(name: .customLong("follow"), parsing: .unconditional, help: ArgumentHelp(
             "Show the bytes of connection N (tshark's tcp.stream) instead of the packets.", valueName: "N"))
         var followStream: Int?
 
@@ -80,27 +80,21 @@ extension TCPLab {
         }
 
         func run() throws {
-            do {
-                let reader = try CaptureReader.open(file: file, filter: filter,
-                                                    keepHistory: followStream == nil && !readings && output.view.needsHistory)
-                if let stream = followStream {
-                    let found = try FollowView.show(reader, stream: stream, mode: hex ? .hex : .ascii,
-                                                    color: output.color.enabled, sink: StandardOutput.sink)
-                    if !found {
-                        let count = reader.tracker.conversationCount
-                        StandardError.print("tcplab: no TCP stream \(stream) in \(file): it has \(count) stream\(count == 1 ? "" : "s")\(count > 0 ? " (0–\(count - 1))" : "").")
-                        throw ExitCode.failure
-                    }
-                } else if readings {
-                    try ReadingsView.show(reader, format: output.view.format, color: output.color.enabled,
-                                          summary: !output.noSummary, sink: StandardOutput.sink)
-                } else {
-                    try PacketView.show(reader, options: output.view, sink: StandardOutput.sink)
+            // A damaged file throws after what decoded is on stdout; the damage goes to stderr.
+            let reader = try CaptureReader.open(file: file, filter: filter,
+                                                keepHistory: followStream == nil && !readings && output.view.needsHistory)
+            let sink = StandardOutput.sink
+            if let stream = followStream {
+                guard try FollowView.show(reader, stream: stream, mode: hex ? .hex : .ascii,
+                                          color: output.color.enabled, sink: sink) else {
+                    let count = reader.tracker.conversationCount
+                    throw CommandFailure("no TCP stream \(stream) in \(file): it has \(count) stream\(count == 1 ? "" : "s")\(count > 0 ? " (0–\(count - 1))" : "").")
                 }
-            } catch let error as CaptureError {
-                // What decoded is already on stdout; the damage goes to stderr and the exit code.
-                StandardError.print("tcplab: \(error)")
-                throw ExitCode.failure
+            } else if readings {
+                try ReadingsView.show(reader, format: output.view.format, color: output.color.enabled,
+                                      summary: !output.noSummary, sink: sink)
+            } else {
+                try PacketView.show(reader, options: output.view, sink: sink)
             }
         }
     }

@@ -82,27 +82,19 @@ extension TCPLab {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case text, json
-        }
-
-        enum ColorMode: String, ExpressibleByArgument, CaseIterable {
-            case auto, always, never
-        }
-
         @Option(help: "Address to listen on (0.0.0.0: every IPv4 address of this machine; :: for IPv6).")
         var host = "0.0.0.0"
 
-        @Option(help: "TCP port to listen on (0 picks a free one).")
-        var port = 5050
+        @Option(parsing: .unconditional, help: "TCP port to listen on (0 picks a free one).")
+        var port = standardPort
 
-        @Option(name: .customLong("max-line"), help: ArgumentHelp("Longest line in bytes; longer lines are discarded up to their newline.", valueName: "bytes"))
+        @Option(name: .customLong("max-line"), parsing: .unconditional, help: ArgumentHelp("Longest line in bytes; longer lines are discarded up to their newline.", valueName: "bytes"))
         var maxLine = 256
 
-        @Option(name: .customLong("max-connections"), help: ArgumentHelp("Close connections beyond this many at once (default: no limit).", valueName: "count"))
+        @Option(name: .customLong("max-connections"), parsing: .unconditional, help: ArgumentHelp("Close connections beyond this many at once (default: no limit).", valueName: "count"))
         var maxConnections: Int?
 
-        @Option(name: .customLong("max-per-address"), help: ArgumentHelp("Close connections beyond this many from one IP address (default: no limit).", valueName: "count"))
+        @Option(name: .customLong("max-per-address"), parsing: .unconditional, help: ArgumentHelp("Close connections beyond this many from one IP address (default: no limit).", valueName: "count"))
         var maxPerAddress: Int?
 
         @Option(name: .customLong("allow"), help: ArgumentHelp("Serve only peers in this range (CIDR, IPv4 or IPv6; repeatable). Others are closed on arrival and logged.", valueName: "cidr"))
@@ -118,21 +110,19 @@ extension TCPLab {
         var log: String?
 
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: OutputFormat = .text
 
         @Flag(help: "Do not print readings; print only events, stats and the summary.")
         var quiet = false
 
-        @Option(name: .customLong("stats-interval"), help: ArgumentHelp("Print the counters every this many seconds.", valueName: "seconds"))
+        @Option(name: .customLong("stats-interval"), parsing: .unconditional, help: ArgumentHelp("Print the counters every this many seconds.", valueName: "seconds"))
         var statsInterval: Double?
 
         @Option(help: "Colour: auto (when writing to a terminal), always or never.")
-        var color: ColorMode = .auto
+        var color: ColorChoice = .auto
 
         func validate() throws {
-            guard (0...65535).contains(self.port) else {
-                throw ValidationError("--port must be 0…65535, got \(self.port)")
-            }
+            try checkPort(self.port, allowsZero: true)
             guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
             if let limit = self.maxConnections, limit < 1 {
                 throw ValidationError("--max-connections must be at least 1, got \(limit)")
@@ -163,13 +153,7 @@ extension TCPLab {
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
 
-            let server: SensorServer
-            do {
-                server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
-            } catch let error as SensorServerError {
-                StandardError.print("tcplab serve: \(error)")
-                throw ExitCode(1)
-            }
+            let server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.listening("\(host):\(server.port)"))
@@ -190,8 +174,7 @@ extension TCPLab {
             for line in console.printer.summary(summary) { console.print(line) }
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
-                StandardError.print("tcplab serve: ERROR: \(logWriter.readingsNotWritten) readings were NOT written to \(logWriter.path); the log is incomplete")
-                throw ExitCode(1)
+                throw CommandFailure("ERROR: \(logWriter.readingsNotWritten) readings were NOT written to \(logWriter.path); the log is incomplete")
             }
         }
 
@@ -208,8 +191,7 @@ extension TCPLab {
                                         + "the server keeps running and printing, the log is incomplete")
                 }
             } catch {
-                StandardError.print("tcplab serve: --log: \(error)")
-                throw ExitCode(1)
+                throw CommandFailure("--log: \(error)")
             }
         }
 
@@ -231,15 +213,7 @@ extension TCPLab {
             case .json:
                 return .json(EventJSONFormatter(includeReadings: !self.quiet))
             case .text:
-                let color: Bool
-                switch self.color {
-                case .always: color = true
-                case .never: color = false
-                case .auto:
-                    color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-                }
-                return .text(EventTextFormatter(color: color, includeReadings: !self.quiet))
+                return .text(EventTextFormatter(color: self.color.enabled, includeReadings: !self.quiet))
             }
         }
 

@@ -68,3 +68,18 @@ struct InstallTests {
         #expect(shown.trimmingCharacters(in: .newlines) == installedText.trimmingCharacters(in: .newlines))
     }
 }
+
+/// A negative number after an option is a value to check, not an unknown option.
+@Suite("Command line: numbers out of range")
+struct NumberOptionTests {
+    @Test(arguments: [(["device", "--readings", "-5"], "--readings must be 0 (until Ctrl-C) or more, got -5"),
+                      (["serve", "--port", "-1"], "--port must be 0–65535 (0 picks a free one), not -1."),
+                      (["device", "--port", "70000"], "--port must be 1–65535, not 70000."),
+                      (["capture", "-c", "-3"], "-c must be at least 1.")])
+    func negativeValuesAreCheckedNotMissing(arguments: [String], message: String) throws {
+        let result = try TCPLabBinary.run(arguments, timeout: 20)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Missing value"))
+    }
+}
