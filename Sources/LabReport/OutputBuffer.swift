@@ -1,3 +1,4 @@
+import SensorProtocol
 import WireFormat
 
 /// Bytes waiting to be written. Renderers append here; the caller decides where they go and when
@@ -118,31 +119,9 @@ public struct OutputBuffer: ~Copyable {
         }
     }
 
-    /// A JSON string literal, escaped.
+    /// A JSON string literal, escaped (`JSONEscaping`, the one escaper).
     mutating func append(jsonString string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            append(byte: UInt8(ascii: "\""))
-            // Most notes need no escaping: copy runs of plain bytes in one go.
-            var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c {
-                append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                switch byte {
-                case 0x22: append("\\\"" as StaticString)
-                case 0x5c: append("\\\\" as StaticString)
-                case 10: append("\\n" as StaticString)
-                case 13: append("\\r" as StaticString)
-                case 9: append("\\t" as StaticString)
-                default:
-                    append("\\u00" as StaticString)
-                    append(byte: OutputBuffer.hexDigits[Int(byte >> 4)])
-                    append(byte: OutputBuffer.hexDigits[Int(byte & 0xf)])
-                }
-                runStart = index + 1
-            }
-            append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
-            append(byte: UInt8(ascii: "\""))
-        }
+        JSONEscaping.appendQuoted(string, to: &self)
     }
 
     /// An address in its text form, straight into the buffer (IPv4 without any `String`).
@@ -157,4 +136,8 @@ public struct OutputBuffer: ~Copyable {
             append(address.description)
         }
     }
+}
+
+extension OutputBuffer: JSONByteSink {
+    public mutating func appendJSONBytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(bytes) }
 }

@@ -1,3 +1,5 @@
+import SensorProtocol
+
 /// Builds one JSON object on one line, keys in the order added (readable, stable for tools).
 struct JSONLine {
     private var text = "{"
@@ -39,20 +41,6 @@ struct JSONLine {
     }
 
     static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        text += JSONEscaping.quoted(value)
     }
 }

@@ -1,3 +1,5 @@
+import SensorProtocol
+
 /// Appends text to raw memory the caller sized beforehand; lets the log writer build a line on the
 /// stack instead of allocating a `String` per reading.
 struct ByteWriter {
@@ -68,23 +70,9 @@ struct ByteWriter {
         }
     }
 
-    /// A JSON string with quotes; escapes `"`, `\` and control characters.
+    /// A JSON string with quotes (`JSONEscaping`, the one escaper).
     mutating func jsonString(_ text: String) {
-        self.byte(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                self.byte(UInt8(ascii: "\\"))
-                self.byte(byte)
-            case 0..<0x20:
-                self.ascii("\\u00")
-                self.byte(Self.hexDigit(byte >> 4))
-                self.byte(Self.hexDigit(byte & 0xF))
-            default:
-                self.byte(byte)
-            }
-        }
-        self.byte(UInt8(ascii: "\""))
+        JSONEscaping.appendQuoted(text, to: &self)
     }
 
     /// A CSV field, quoted (RFC 4180) only when it holds a comma, quote or line break.
@@ -110,5 +98,14 @@ struct ByteWriter {
 
     private static func hexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? 0x30 + value : 0x61 + value - 10
+    }
+}
+
+extension ByteWriter: JSONByteSink {
+    mutating func appendJSONBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        precondition(self.count + bytes.count <= self.capacity, "ByteWriter: line longer than its buffer")
+        (self.base + self.count).copyMemory(from: start, byteCount: bytes.count)
+        self.count += bytes.count
     }
 }
