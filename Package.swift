@@ -73,18 +73,30 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
         ),
+        // Helpers the test targets share: paths, processes, tshark, the server's event recorder.
+        .target(
+            name: "TestSupport",
+            dependencies: ["SensorServer", "CaptureAnalysis", "LabReport",
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
-        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["TestSupport", "PacketCapture"]),
         .testTarget(
             name: "TCPAnalysisTests",
-            dependencies: ["CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture", "LabReport", "SensorProtocol"]
         ),
-        .testTarget(name: "LabsTests", dependencies: ["Labs", "SensorStreams", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]),
+        .testTarget(
+            name: "LabReportTests",
+            dependencies: ["TestSupport", "LabReport", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]
+        ),
+        .testTarget(name: "LabsTests", dependencies: ["TestSupport", "Labs", "SensorStreams", "CaptureAnalysis", "TCPAnalysis", "WireFormat", "PacketCapture"]),
         .testTarget(name: "SensorProtocolTests", dependencies: ["SensorProtocol"]),
         .testTarget(name: "SensorStreamsTests", dependencies: ["SensorStreams", "TCPAnalysis", "WireFormat", "SensorProtocol"]),
         .testTarget(
             name: "SensorServerTests",
             dependencies: [
+                "TestSupport",
                 "SensorServer", "SensorProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,6 +106,7 @@ let package = Package(
         .testTarget(
             name: "DeviceSimulatorTests",
             dependencies: [
+                "TestSupport",
                 "DeviceSimulator", "SensorServer", "SensorProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -103,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["tcplab", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

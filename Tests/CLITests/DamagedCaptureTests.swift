@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A damaged capture, made from a real fixture by one precise cut or overwrite, read with the

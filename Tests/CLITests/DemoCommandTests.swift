@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab demo`: the one command a class starts with. It must finish by itself, in order, and

@@ -1,5 +1,6 @@
 import DeviceSimulator
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab device` as a student runs it: the real binary, against a real `tcplab serve` on loopback.

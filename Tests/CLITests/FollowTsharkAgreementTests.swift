@@ -1,8 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-let tsharkURL: URL? = ["/usr/bin/tshark", "/usr/local/bin/tshark", "/opt/homebrew/bin/tshark"]
-    .map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
 
 /// `read --follow N` against `tshark -q -z follow,tcp,MODE,N`, byte for byte.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `make install`'s script into a staging folder (DESTDIR), then the installed binary used as a

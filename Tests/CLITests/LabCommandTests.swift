@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab lab` as a student meets it: the template, a graded hand-in, and the exit code.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The labs' own commands, run exactly as each lab text writes them, as a student with the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab ladder` as a user runs it: the terminal diagram, the files, and the errors.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A real libpcap handle on a real interface: the loopback of a network namespace this test makes,

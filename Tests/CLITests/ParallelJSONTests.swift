@@ -1,5 +1,6 @@
 import CaptureAnalysis
 import Foundation
+import TestSupport
 import LabReport
 import PacketCapture
 import SensorProtocol

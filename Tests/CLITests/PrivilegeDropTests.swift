@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab capture` gives root up once its handle is open. Each case captures a real handshake on

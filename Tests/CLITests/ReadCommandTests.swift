@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tcplab read` and `tcplab capture` as a user meets them: bad input gets a clear error.

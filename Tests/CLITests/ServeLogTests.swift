@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `serve --log`: a file that cannot be a log stops the start; a write that fails later is said

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `read --follow` and `read --readings` through the real binary: goldens on every fixture,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `tcplab` binary, built next to this test bundle.
 enum TCPLabBinary {
@@ -14,11 +15,7 @@ enum TCPLabBinary {
         return directory.appendingPathComponent("tcplab")
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProcessResult
 
     /// Runs `tcplab args` to completion (bounded by `timeout` seconds).
     static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
@@ -26,40 +23,10 @@ enum TCPLabBinary {
     }
 }
 
-func runProcess(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60) throws -> TCPLabBinary.Result {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    // Files, not pipes: a large output can never block the child while we wait for it.
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outURL = directory.appendingPathComponent("out"), errURL = directory.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    return .init(status: process.terminationStatus,
-                 stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                 stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-}
-
 /// `ip` from iproute2.
 let ipCommand = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip")
 
-/// The repository root (for fixtures and test data).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-func fixture(_ name: String) -> String {
-    repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name).path
-}
+func fixture(_ name: String) -> String { fixturePath(name) }
 
 /// Parses JSON lines into dictionaries.
 func jsonLines(_ text: String) throws -> [[String: Any]] {
@@ -71,7 +38,6 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
     }
 }
 
-let isRoot = getuid() == 0
 
 /// tcplab as `make install` lays it out (bin/tcplab, share/tcplab/labs), in a folder every user may
 /// read and enter. Tests that run the binary as another user ('nobody') use it: a checkout in a

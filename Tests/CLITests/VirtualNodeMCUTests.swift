@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The firmware's own core (firmware/host: virtual-nodemcu) against the real `tcplab serve`:

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import SensorProtocol
 import SensorServer
 import Testing
+import TestSupport
 
 /// Simulated boards against the real SensorServer, in process, on loopback: what the server
 /// received is checked against what the boards say they sent.
@@ -24,7 +25,7 @@ struct AgainstServerTests {
 
     /// Runs a fleet to the end, waits for the server to see every connection close, stops it.
     static func run(
-        _ configuration: DeviceConfiguration, devices: Int = 1, recorder: ServerRecorder, server: SensorServer,
+        _ configuration: DeviceConfiguration, devices: Int = 1, recorder: EventRecorder, server: SensorServer,
         expectClosed: Int? = nil
     ) async -> (DeviceReport, ServerSummary) {
         let report = await DeviceFleet.run(configuration, count: devices, prefix: "sim")
@@ -36,7 +37,7 @@ struct AgainstServerTests {
 
     @Test("plain: every reading of every board arrives, in order, named by HELLO")
     func plain() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let (report, summary) = await Self.run(
             Self.configuration(port: server.port, readings: 25), devices: 4, recorder: recorder, server: server)
@@ -52,7 +53,7 @@ struct AgainstServerTests {
     @Test("split, coalesce, slow and nagle change only how the bytes travel: every reading arrives, nothing is rejected",
           arguments: [DeviceFault.split, .coalesce, .slow, .nagle])
     func framing(fault: DeviceFault) async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let readings = fault == .slow ? 6 : 12
         var configuration = Self.configuration(port: server.port, readings: readings, fault: fault, every: 5)
@@ -65,7 +66,7 @@ struct AgainstServerTests {
 
     @Test("garbage: each invalid line rejected with the catalog's reason, every valid reading kept")
     func garbage() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let count = FaultInjector.garbageCatalog.count
         let (report, _) = await Self.run(
@@ -80,7 +81,7 @@ struct AgainstServerTests {
 
     @Test("long-line: thrown away as line-too-long, and the readings after it still arrive")
     func longLine() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let (report, _) = await Self.run(
             Self.configuration(port: server.port, readings: 9, fault: .longLine, every: 3), recorder: recorder,
@@ -92,7 +93,7 @@ struct AgainstServerTests {
 
     @Test("nan: rejected as bad-temperature, and its seq is a gap in what arrived")
     func nan() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let (report, _) = await Self.run(
             Self.configuration(port: server.port, readings: 10, fault: .nan, every: 5), recorder: recorder,
@@ -105,7 +106,7 @@ struct AgainstServerTests {
 
     @Test("reboot: seq and millis restart on a new connection, and the server reports restarts, not gaps")
     func reboot() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let (report, summary) = await Self.run(
             Self.configuration(port: server.port, readings: 10, fault: .reboot, every: 4), recorder: recorder,
@@ -119,7 +120,7 @@ struct AgainstServerTests {
 
     @Test("abort: the server sees RST (reset by the board), then the board carries on over a new connection")
     func abort() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let (report, _) = await Self.run(
             Self.configuration(port: server.port, readings: 9, fault: .abort, every: 3), recorder: recorder,
@@ -138,7 +139,7 @@ struct AgainstServerTests {
     @Test("vanish: no FIN and no RST, so the server still holds the old connection after the board has moved on",
           .enabled(if: getuid() == 0, "needs CAP_NET_ADMIN for TCP_REPAIR (run as root)"))
     func vanish() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let report = await DeviceFleet.run(
             Self.configuration(port: server.port, readings: 6, fault: .vanish, every: 3), count: 1, prefix: "sim")
@@ -157,7 +158,7 @@ struct AgainstServerTests {
     func reproducible() async throws {
         var values: [[Double]] = []
         for _ in 0..<2 {
-            let recorder = ServerRecorder()
+            let recorder = EventRecorder()
             let server = try await startServer(recorder)
             _ = await Self.run(Self.configuration(port: server.port, readings: 20), recorder: recorder, server: server)
             values.append(recorder.readings.flatMap { [$0.reading.temperature, $0.reading.humidity] })
@@ -167,7 +168,7 @@ struct AgainstServerTests {
 
     @Test("refused: a clear error after the retries, each failure reported with the delay before the next")
     func refused() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         let port = server.port
         _ = await server.shutdown()  // nothing listens there now
@@ -206,7 +207,7 @@ struct AgainstServerTests {
 
     @Test("until cancelled: a board without a reading limit stops cleanly (FIN) and every reading it counted arrived")
     func cancelled() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         var configuration = Self.configuration(port: server.port, readings: 0)
         configuration.readings = nil
@@ -223,7 +224,7 @@ struct AgainstServerTests {
 
     @Test("server closing the connection: the board notices, reconnects with backoff and carries on")
     func serverGoesAway() async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         var config = SensorServerConfiguration()
         config.host = "127.0.0.1"
         config.port = 0

@@ -3,6 +3,7 @@ import NIOPosix
 import Testing
 
 @testable import DeviceSimulator
+import TestSupport
 
 /// What the kernel says about the board's socket, not what the configuration asked for.
 @Suite("Device socket options")
@@ -10,7 +11,7 @@ struct SocketOptionTests {
     @Test("TCP_NODELAY is on, as the firmware's setNoDelay(true), and off only for the nagle fault",
           arguments: [(DeviceFault?.none, Int32(1)), (DeviceFault?.some(.split), Int32(1)), (DeviceFault?.some(.nagle), Int32(0))])
     func noDelay(fault: DeviceFault?, expected: Int32) async throws {
-        let recorder = ServerRecorder()
+        let recorder = EventRecorder()
         let server = try await startServer(recorder)
         var configuration = DeviceConfiguration()
         configuration.fault = fault

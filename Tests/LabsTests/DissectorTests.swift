@@ -1,29 +1,20 @@
 import Foundation
 import SensorStreams
+import TestSupport
 import Testing
 @testable import Labs
 
-let tsharkPath = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
 /// wireshark/sensor.lua under real tshark: it must decode the same readings tcplab decodes.
-@Suite("Wireshark Lua dissector", .enabled(if: tsharkPath != nil, "tshark is not installed (apt-get install tshark; `make test` does it)"))
+@Suite("Wireshark Lua dissector", .enabled(if: tsharkURL != nil, "tshark is not installed (apt-get install tshark; `make test` does it)"))
 struct DissectorTests {
 
     func tsharkFields(_ capture: String, filter: String, fields: [String]) throws -> [[String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tsharkPath!)
-        process.arguments = ["-X", "lua_script:" + repositoryPath("wireshark/sensor.lua"), "-r", fixturePath(capture),
-                             "-Y", filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"] + fields.flatMap { ["-e", $0] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        }
+        let result = try tshark(["-X", "lua_script:" + repositoryPath("wireshark/sensor.lua"), "-r", fixturePath(capture),
+                                 "-Y", filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
+                                + fields.flatMap { ["-e", $0] })
+        #expect(result.status == 0, "\(result.stderr)")
+        return tabSeparatedRows(result.stdout)
     }
 
     @Test(arguments: ["handshake-readings-fin.pcap", "readings.pcapng", "loss.pcap", "zero-window.pcap", "ipv6.pcap"])

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// The tshark reference rows of a fixture (Tests/Fixtures/NAME.tshark.tsv): the answers a
@@ -20,14 +21,4 @@ struct TsharkFacts {
     func first(flags: String) -> [String: String]? { tcp.first { $0["tcp.flags"] == flags } }
 
     func count(_ analysisField: String) -> Int { tcp.filter { !($0[analysisField] ?? "").isEmpty }.count }
-}
-
-func fixturePath(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
-}
-
-func repositoryPath(_ relative: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(relative).path
 }

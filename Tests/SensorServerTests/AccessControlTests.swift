@@ -4,6 +4,7 @@ import NIOPosix
 import Testing
 
 @testable import SensorServer
+import TestSupport
 
 /// `--allow` and `--max-per-address` on real loopback sockets. Linux routes all of 127.0.0.0/8 to
 /// loopback, so clients bound to 127.0.0.2, .3 ... are distinct hosts for the server.

@@ -7,6 +7,7 @@ import SensorProtocol
 import Testing
 
 @testable import SensorServer
+import TestSupport
 
 /// Real sockets on 127.0.0.1, an ephemeral port per test. Waits are bounded loops on conditions;
 /// nothing asserts how long anything took.

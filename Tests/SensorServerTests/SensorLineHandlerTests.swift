@@ -10,6 +10,7 @@ import SensorProtocol
 import Testing
 
 @testable import SensorServer
+import TestSupport
 
 /// The whole per-connection pipeline on an `EmbeddedChannel`: bytes in, events out.
 @Suite("SensorLineHandler: numbering, parsing, naming, continuity")

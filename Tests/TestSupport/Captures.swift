@@ -6,25 +6,22 @@ import SensorProtocol
 import TCPAnalysis
 import WireFormat
 
-let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures")
-
-func fixturePath(_ name: String) -> String { fixturesDirectory.appendingPathComponent(name).path }
+public let fixturesDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
 /// Every capture fixture that has a tshark reference next to it.
-func fixturesWithReference() -> [String] {
+public func fixturesWithReference() -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.path)) ?? []
     return names.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
         .filter { names.contains(tsharkReferenceName($0)) }
         .sorted()
 }
 
-func tsharkReferenceName(_ capture: String) -> String {
+public func tsharkReferenceName(_ capture: String) -> String {
     (capture as NSString).deletingPathExtension + ".tshark.tsv"
 }
 
 /// What `tcplab read F --format json` prints: the binary's own view, parsed.
-func readAsJSON(_ path: String) throws -> [[String: Any]] {
+public func readAsJSON(_ path: String) throws -> [[String: Any]] {
     let (sink, output) = OutputSink.collecting()
     try PacketView.show(CaptureReader.open(file: path, keepHistory: false), options: .init(format: .json), sink: sink)
     return try output.text.split(separator: "\n").map { line in
@@ -39,14 +36,14 @@ func readAsJSON(_ path: String) throws -> [[String: Any]] {
 }
 
 /// The text output of `tcplab read F --color never`: the binary's own view.
-func readAsText(_ path: String, hex: Bool = true) throws -> String {
+public func readAsText(_ path: String, hex: Bool = true) throws -> String {
     let (sink, output) = OutputSink.collecting()
     try PacketView.show(CaptureReader.open(file: path), options: .init(showHex: hex), sink: sink)
     return output.text
 }
 
 /// A tshark `-T fields -E header=y` table: one dictionary per frame.
-func tsharkRows(_ capture: String) throws -> [[String: String]] {
+public func tsharkRows(_ capture: String) throws -> [[String: String]] {
     let text = try String(contentsOfFile: fixturePath(tsharkReferenceName(capture)), encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The annotated text output of every fixture, against the reviewed golden copy

@@ -5,6 +5,7 @@ import FoundationXML
 @testable import LabReport
 import PacketCapture
 import TCPAnalysis
+import TestSupport
 import Testing
 import WireFormat
 
@@ -224,7 +225,7 @@ struct LadderTests {
         try Data(HTMLLadderRenderer(captureName: capture).document(models).utf8).write(to: page)
         defer { try? FileManager.default.removeItem(at: page) }
         let harness = fixturesDirectory.appendingPathComponent("js/ladder-page-harness.js").path
-        let result = try run(URL(fileURLWithPath: nodePath!), [harness, page.path, String(frame)])
+        let result = try runProcess(URL(fileURLWithPath: nodePath!), [harness, page.path, String(frame)])
         #expect(result.status == 0, "node failed: \(result.stderr)")
         let output = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let panel = try #require(output["panel"] as? String)
@@ -266,28 +267,6 @@ struct LadderTests {
 
 /// node, when installed: it runs the HTML page's script in a test.
 let nodePath: String? = ["/usr/bin/node", "/usr/local/bin/node"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-/// Runs a program to completion with its output in files (bounded by `timeout` seconds).
-func run(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outURL = directory.appendingPathComponent("out"), errURL = directory.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-}
 
 /// Counts the SVG's arrow groups (`<g class="arrow ...">`) and what is inside them.
 final class SVGElementCounter: NSObject, XMLParserDelegate {
