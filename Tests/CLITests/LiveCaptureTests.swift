@@ -11,29 +11,6 @@ struct LiveCaptureTests {
           .enabled(if: isRoot, "needs root: creates a network namespace and captures in it (run `sudo make test`)"),
           .timeLimit(.minutes(1)))
     func handshakeIsCapturedLive() throws {
-        let namespace = "tcplab-live-\(getpid())"
-        _ = try runProcess(ipCommand, ["netns", "add", namespace])
-        defer { _ = try? runProcess(ipCommand, ["netns", "del", namespace]) }
-        _ = try runProcess(ipCommand, ["netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
-
-        let capture = Process()
-        capture.executableURL = ipCommand
-        capture.arguments = ["netns", "exec", namespace, TCPLabBinary.url.path, "capture", "-i", "lo", "-c", "3",
-                             "--format", "json"]
-        let out = Pipe(), err = Pipe()
-        capture.standardOutput = out
-        capture.standardError = err
-        try capture.run()
-        defer { if capture.isRunning { capture.terminate() } }
-
-        // Start the traffic only once the handle is open (it says so on stderr).
-        var banner = Data()
-        let deadline = Date().addingTimeInterval(20)
-        while !String(decoding: banner, as: UTF8.self).contains("capturing on"), Date() < deadline {
-            banner.append(err.fileHandleForReading.availableData)
-        }
-        #expect(String(decoding: banner, as: UTF8.self).contains("filter 'tcp port 5050'"))
-
         let client = """
             import socket
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -42,14 +19,10 @@ struct LiveCaptureTests {
             peer, _ = s.accept()
             c.sendall(b"0,2000,21.5,40.0\\r\\n"); peer.recv(100); c.close(); peer.close()
             """
-        let traffic = try runProcess(ipCommand, ["netns", "exec", namespace, "python3", "-c", client],
-                                     timeout: 20)
-        #expect(traffic.status == 0, "traffic generator failed: \(traffic.stderr)")
-
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        capture.waitUntilExit()
-        #expect(capture.terminationStatus == 0)
-        let packets = try jsonLines(String(decoding: stdout, as: UTF8.self))
+        // -c 3: the capture ends by itself after the handshake.
+        let run = try Self.captureDuring(client, captureArguments: ["-c", "3", "--format", "json"], interrupt: false)
+        #expect(run.stderr.contains("filter 'tcp port 5050'"))
+        let packets = try jsonLines(run.stdout)
         #expect(packets.count == 3)
         #expect(packets.map { $0["handshake"] as? String } == ["syn", "syn-ack", "ack"])
         #expect(packets.map { $0["dport"] as? Int } == [5050, packets[1]["dport"] as? Int, 5050])
@@ -102,9 +75,11 @@ struct LiveCaptureTests {
         text.split(separator: "\n").first { $0.hasSuffix(label) }.flatMap { Int($0.split(separator: " ")[0]) }
     }
 
-    /// Runs `tcplab capture -i lo ARGS` in a fresh namespace while `traffic` (Python) runs there,
-    /// then stops it with SIGINT. Nobody reads its stdout until the end (a stalled reader).
-    private static func captureDuring(_ traffic: String, captureArguments: [String]) throws -> TCPLabBinary.Result {
+    /// Runs `tcplab capture -i lo ARGS` in a fresh namespace, starts `traffic` (Python) there once
+    /// the handle is open, then stops the capture with SIGINT (or lets it end by itself with
+    /// `interrupt: false`). Nobody reads its stdout until the end (a stalled reader).
+    private static func captureDuring(_ traffic: String, captureArguments: [String],
+                                      interrupt: Bool = true) throws -> TCPLabBinary.Result {
         let namespace = "tcplab-live-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         _ = try runProcess(ipCommand, ["netns", "add", namespace])
         defer { _ = try? runProcess(ipCommand, ["netns", "del", namespace]) }
@@ -125,8 +100,10 @@ struct LiveCaptureTests {
         }
         let result = try runProcess(ipCommand, ["netns", "exec", namespace, "python3", "-c", traffic], timeout: 30)
         #expect(result.status == 0, "traffic generator failed: \(result.stderr)")
-        usleep(300_000)
-        kill(capture.processIdentifier, SIGINT)
+        if interrupt {
+            usleep(300_000)
+            kill(capture.processIdentifier, SIGINT)
+        }
         // Read only now: with -q nothing was written; otherwise the reader stalled until here.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let rest = err.fileHandleForReading.readDataToEndOfFile()
