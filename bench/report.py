@@ -129,8 +129,9 @@ def capture_rate(results_path, seconds, rates):
 
     if all(r["clean"] for r in stepped):
         verdict = ("No capture dropped a packet at any step: each stops where the generator could not go faster "
-                   "(it shares the two cores with the capture and the kernel's loopback work), so these are lower "
-                   "bounds. With a core to itself a printing capture would keep up to about 1,000,000 ÷ its µs a "
+                   "(it shares the two cores with the capture and the kernel's loopback work, and where it stops "
+                   "varies from run to run when other jobs share the machine), so these are lower bounds. With a "
+                   "core to itself a printing capture would keep up to about 1,000,000 ÷ its µs a "
                    f"packet: tcplab's text {ceiling('tcplab', 'text')}, its JSON {ceiling('tcplab', 'json')}, "
                    f"tcpdump -nn -X {ceiling('tcpdump', 'text')} (the kernel's own work, copying each packet into "
                    "the ring, is not in these figures).")
@@ -145,12 +146,14 @@ def capture_rate(results_path, seconds, rates):
     slow, fast = (min(k[1] for k in stalls), max(k[1] for k in stalls)) if stalls else (0, 0)
     if {("tcplab", slow), ("tcplab", fast), ("tcpdump", slow), ("tcpdump", fast)} <= stalls.keys() and slow < fast:
         held = {k: r["captured"] for k, r in stalls.items()}
-        ring = (f" Stopped (as by Ctrl-Z, or a pager nobody reads) while traffic arrived, tcplab's ring held "
-                f"{held['tcplab', fast]:,} packets at {fast:,}/s ({held['tcplab', fast] / fast:.1f} s) but only "
-                f"{held['tcplab', slow]:,} at {slow:,}/s ({held['tcplab', slow] / slow:.1f} s), tcpdump's "
-                f"{held['tcpdump', fast]:,} and {held['tcpdump', slow]:,}: a block is handed over after 50 ms "
-                "however little it holds, so at a class's rates the ring lasts 128 blocks × 50 ms whatever its "
-                "bytes, and -B buys time through more blocks (-B 131072: 512, about 25 s).")
+        ring = "\n\n" + wrap(
+            "What the ring holds: stopped (as by Ctrl-Z, or a pager nobody reads) while traffic arrived, "
+            f"tcplab's ring held {held['tcplab', fast]:,} packets at {fast:,}/s ({held['tcplab', fast] / fast:.1f} s) "
+            f"but only {held['tcplab', slow]:,} at {slow:,}/s ({held['tcplab', slow] / slow:.1f} s); tcpdump's "
+            f"held {held['tcpdump', fast]:,} and {held['tcpdump', slow]:,} ({held['tcpdump', slow] / slow:.1f} s). "
+            "A block is handed over after 50 ms however little it holds (tcpdump: 8 blocks,\u00a01\u00a0s), so at a "
+            "class's rates the ring lasts 128 blocks × 50 ms whatever its bytes, and `-B` buys time through "
+            "more blocks: `-B 131072` makes 512, about 25 s.")
     doubled = [r for r in stepped if r["captured"] and r["dropped"] == 0]
     ratio = sum(r["received"] for r in doubled) / sum(r["captured"] for r in doubled) if doubled else 2
 
@@ -162,10 +165,10 @@ def capture_rate(results_path, seconds, rates):
         "after 50 ms, and tcplab flushes its output every 20 ms, so packets still show at once. `-B KiB` sets "
         "the ring (32 MiB, 128 blocks, by default; tcpdump's is 2 MiB): how far tcplab may fall behind, in a "
         "burst or a stall, before the kernel drops, while the rate it can keep up is set by its CPU time a "
-        f"packet.{ring} On loopback \"received by filter\" and \"dropped by kernel\" count every packet twice "
+        "packet. On loopback \"received by filter\" and \"dropped by kernel\" count every packet twice "
         f"({ratio:.2f}× \"captured\" here): the packet leaves and arrives through lo, the kernel hands the "
         "capture both the outgoing and the incoming copy and counts both, and libpcap discards the outgoing "
-        "copy on loopback so each packet is shown once (the drops above are halved to packets).")
+        "copy on loopback so each packet is shown once (the drops above are halved to packets).") + ring
 
     intro = wrap(
         "Made by `make bench` (which runs every `bench/*-bench.sh`), or alone by `sudo bench/capture-rate-bench.sh` "

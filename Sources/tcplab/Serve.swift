@@ -156,14 +156,14 @@ extension TCPLab {
             let server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-            console.print(console.printer.listening("\(host):\(server.port)"))
+            console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
 
             let stats = self.statsInterval.map { interval in
                 Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(interval))
                         guard !Task.isCancelled else { break }
-                        console.print(console.printer.stats(await server.statistics()))
+                        console.print(console.printer.format(await server.statistics(), at: .now()))
                     }
                 }
             }
@@ -171,7 +171,7 @@ extension TCPLab {
             defer { interrupts.stop() }
             stats?.cancel()
             let summary = await server.shutdown()
-            for line in console.printer.summary(summary) { console.print(line) }
+            for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
                 throw CommandFailure("ERROR: \(logWriter.readingsNotWritten) readings were NOT written to \(logWriter.path); the log is incomplete")
@@ -208,12 +208,10 @@ extension TCPLab {
             return configuration
         }
 
-        private func makePrinter() -> Console.Printer {
+        private func makePrinter() -> any EventFormatter {
             switch self.format {
-            case .json:
-                return .json(EventJSONFormatter(includeReadings: !self.quiet))
-            case .text:
-                return .text(EventTextFormatter(color: self.color.enabled, includeReadings: !self.quiet))
+            case .json: EventJSONFormatter(includeReadings: !self.quiet)
+            case .text: EventTextFormatter(color: self.color.enabled, includeReadings: !self.quiet)
             }
         }
 
@@ -230,48 +228,15 @@ extension TCPLab {
 /// Prints the server's events: the only place `serve` writes to the terminal. Events arrive from
 /// several event loops at once; the lock keeps each line whole.
 private final class Console: SensorEventSink, @unchecked Sendable {
-    enum Printer {
-        case text(EventTextFormatter)
-        case json(EventJSONFormatter)
-
-        func event(_ event: SensorEvent) -> ConsoleLine? {
-            switch self {
-            case .text(let formatter): return formatter.format(event)
-            case .json(let formatter): return formatter.format(event)
-            }
-        }
-
-        func listening(_ address: String) -> ConsoleLine {
-            switch self {
-            case .text(let formatter): return formatter.format(listeningOn: address, at: .now())
-            case .json(let formatter): return formatter.format(listeningOn: address, at: .now())
-            }
-        }
-
-        func stats(_ statistics: ServerStatistics) -> ConsoleLine {
-            switch self {
-            case .text(let formatter): return formatter.format(statistics, at: .now())
-            case .json(let formatter): return formatter.format(statistics, at: .now())
-            }
-        }
-
-        func summary(_ summary: ServerSummary) -> [ConsoleLine] {
-            switch self {
-            case .text(let formatter): return formatter.format(summary)
-            case .json(let formatter): return [formatter.format(summary, at: .now())]
-            }
-        }
-    }
-
-    let printer: Printer
+    let printer: any EventFormatter
     private let lock = NSLock()
 
-    init(printer: Printer) {
+    init(printer: any EventFormatter) {
         self.printer = printer
     }
 
     func receive(_ event: SensorEvent) {
-        guard let line = self.printer.event(event) else { return }
+        guard let line = self.printer.format(event) else { return }
         self.print(line)
     }
 
