@@ -12,6 +12,9 @@ public final class CaptureReader {
     public let analyzer: PacketAnalyzer
     /// Records read so far, analysed or not.
     public private(set) var records = 0
+    /// A live capture's queue between the kernel's ring and the views, in bytes (see
+    /// `LiveRecordQueue`); 0 takes records straight off the ring, one at a time.
+    public var liveQueueBytes = 256 << 20
 
     /// `keepHistory`: keep every connection for summaries and graders (memory grows with the
     /// connections); without it memory follows the open connections only.
@@ -32,17 +35,40 @@ public final class CaptureReader {
     /// Reads to the end of the capture, or `limit` records, or until `source.breakLoop()`, and
     /// hands each record to `body` as it was captured (`bytes` valid only during the call).
     ///
-    /// For a live capture `housekeeping` runs after every read, with `quiet` true when nothing
-    /// arrived in the read timeout: the moment to flush output and look at the kernel's counters.
+    /// For a live capture `housekeeping` runs after every record, and with `quiet` true when
+    /// nothing arrived for 20 ms: the moment to flush output and look at the kernel's counters.
     public func readRecords(limit: Int? = nil, housekeeping: ((_ quiet: Bool) -> Void)? = nil,
                             _ body: (CapturedPacket) throws -> Void) throws {
+        if source.isLive { return try readLive(limit: limit, housekeeping: housekeeping, body) }
         while limit.map({ records < $0 }) ?? true {
             let step = try source.next { record in
                 records += 1
                 try body(record)
             }
             if step == .end { break }
-            if source.isLive { housekeeping?(step == .timeout) }
+        }
+    }
+
+    /// A live capture: a thread keeps the kernel's ring empty, this one shows what it queued.
+    private func readLive(limit: Int?, housekeeping: ((_ quiet: Bool) -> Void)?,
+                          _ body: (CapturedPacket) throws -> Void) throws {
+        let queue = LiveRecordQueue(source: source, maxBytes: liveQueueBytes)
+        defer { queue.stop() }
+        while limit.map({ records < $0 }) ?? true {
+            switch try queue.next(timeout: 0.02) {
+            case .record(let record):
+                records += 1
+                try record.bytes.withUnsafeBytes { bytes in
+                    try body(CapturedPacket(number: record.number, seconds: record.seconds,
+                                            nanoseconds: record.nanoseconds, originalLength: record.originalLength,
+                                            bytes: bytes))
+                }
+                housekeeping?(false)
+            case .quiet:
+                housekeeping?(true)
+            case .end:
+                return
+            }
         }
     }
 

@@ -9,6 +9,14 @@ public struct CapturedPacket {
     public var bytes: UnsafeRawBufferPointer
 
     public var timestamp: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
+
+    public init(number: Int, seconds: Int, nanoseconds: Int, originalLength: Int, bytes: UnsafeRawBufferPointer) {
+        self.number = number
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+        self.originalLength = originalLength
+        self.bytes = bytes
+    }
 }
 
 /// Packets counted by the kernel during a live capture (as tcpdump prints on exit).

@@ -70,6 +70,12 @@ extension TCPLab {
             valueName: "KiB"))
         var bufferSize: Int = PacketSource.defaultBufferSize / 1024
 
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "Memory in MiB for packets taken off the kernel's buffer but not yet shown (default 256).",
+            discussion: "A thread keeps the kernel's buffer (-B) empty while the terminal, a pager or a pipe is slow; only when both are full does the kernel drop packets, and tcplab says so.",
+            valueName: "MiB"))
+        var queueSize = 256
+
         @Flag(name: .shortAndLong, help: "Print no packets (with -w: only write the file), just the counts at the end.")
         var quiet = false
 
@@ -87,6 +93,9 @@ extension TCPLab {
             if snaplen < 64 { throw ValidationError("--snaplen below 64 would cut even the headers.") }
             if !(64...(4 << 20)).contains(bufferSize) {
                 throw ValidationError("-B/--buffer-size is in KiB and must be 64–4194304 (4 GiB), not \(bufferSize).")
+            }
+            if !(0...65536).contains(queueSize) {
+                throw ValidationError("--queue-size is in MiB and must be 0–65536, not \(queueSize).")
             }
             if quiet && write == nil { throw ValidationError("-q without -w would capture and show nothing; add -w FILE.") }
         }
@@ -111,6 +120,7 @@ extension TCPLab {
             defer { activeCaptureToken = nil }
 
             let reader = CaptureReader(source: source, keepHistory: !quiet && output.view.needsHistory)
+            reader.liveQueueBytes = queueSize << 20
             // -q: only the file; no decoding at all.
             let view = quiet ? nil : PacketView(reader: reader, options: output.view, sink: StandardOutput.sink)
             let monitor = LiveCaptureMonitor(source: source) {
