@@ -104,24 +104,40 @@ extension TCPLab {
 
         func run() throws {
             if listInterfaces { return try printInterfaces() }
-            // Whom to become is settled first, so a bad --user fails before anything is opened.
+            let (source, writer) = try openAsRoot()
+            StandardError.print("tcplab: capturing on \(interface), filter '\(filterExpression)'\(write.map { ", writing \($0)" } ?? "") — Ctrl-C to stop")
+            stopOnInterrupt(source)
+            defer { activeCaptureToken = nil }
+            let captured = try show(source, writing: writer)
+            if let stats = source.statistics() {
+                StandardError.print(CaptureLossReport.summary(captured: captured, stats: stats, interface: interface))
+            }
+        }
+
+        /// The privileged part: opens the handle, then gives root up (or the capabilities) before
+        /// a packet is read or the -w file created. Whom to become is settled first, so a bad
+        /// --user fails before anything is opened.
+        private func openAsRoot() throws -> (PacketSource, PacketWriter?) {
             let privileges = try PrivilegeDrop.plan(user: user, environment: ProcessInfo.processInfo.environment)
             let source = try PacketSource.open(interface: interface, snaplen: snaplen, bufferSize: bufferSize * 1024)
             try source.setFilter(filterExpression)
-            // Root ends here: no packet has been read and no file created yet.
             if let note = try PrivilegeDrop.carryOut(privileges) { StandardError.print("tcplab: \(note)") }
-            let writer = try write.map { try source.makeWriter(path: $0) }
-            StandardError.print("tcplab: capturing on \(interface), filter '\(filterExpression)'\(write.map { ", writing \($0)" } ?? "") — Ctrl-C to stop")
+            return (source, try write.map { try source.makeWriter(path: $0) })
+        }
 
+        /// Ctrl-C (or SIGTERM) ends the capture loop; the summary is still printed.
+        private func stopOnInterrupt(_ source: PacketSource) {
             activeCaptureToken = source.breakToken
             unblockStopSignals()
             signal(SIGINT) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
             signal(SIGTERM) { _ in if let token = activeCaptureToken { PacketSource.breakLoop(token) } }
-            defer { activeCaptureToken = nil }
+        }
 
+        /// Reads until -c packets or Ctrl-C: each packet to the -w file, then shown (none with -q).
+        /// Returns how many were captured.
+        private func show(_ source: PacketSource, writing writer: PacketWriter?) throws -> Int {
             let reader = CaptureReader(source: source, keepHistory: !quiet && output.view.needsHistory)
             reader.liveQueueBytes = queueSize << 20
-            // -q: only the file; no decoding at all.
             let view = quiet ? nil : PacketView(reader: reader, options: output.view, sink: StandardOutput.sink)
             let monitor = LiveCaptureMonitor(source: source) {
                 view?.flush()
@@ -139,9 +155,7 @@ extension TCPLab {
             } else {
                 try reader.readRecords(limit: count, housekeeping: monitor.tick) { writer?.write($0) }
             }
-            if let stats = source.statistics() ?? monitor.drops.latest {
-                StandardError.print(CaptureLossReport.summary(captured: reader.records, stats: stats, interface: interface))
-            }
+            return reader.records
         }
 
         private func printInterfaces() throws {

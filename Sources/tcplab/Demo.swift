@@ -52,14 +52,7 @@ extension TCPLab {
 
             // 1. The capture handle, when permitted, opened first and on the main thread: then root
             //    is given up (with sudo) before anything else happens, the server included.
-            let capture: DemoCapture?
-            do {
-                capture = try DemoCapture()
-            } catch let error as CaptureError {
-                capture = nil
-                say(palette, "No live capture: \(error)")
-                say(palette, "The demo goes on without it and walks through a committed capture of real traffic.")
-            }
+            let capture = openCapture(palette)
             try dropPrivileges(palette)
 
             // 2. The server and one simulated board, in this process.
@@ -79,19 +72,24 @@ extension TCPLab {
                 print(line)
             }
             heading(palette, "3. The ladder, as `tcplab ladder` draws it")
-            let ladder = LadderBuilder(absoluteNumbers: false, stream: nil)
-            try ladder.add(contentsOf: CaptureReader.open(file: walkThrough, keepHistory: false))
-            let models = ladder.finish()
-            var output = OutputBuffer()
-            TextLadderRenderer(palette: palette, unicode: true).render(models, into: &output)
-            StandardOutput.write(&output)
-            let page = HTMLLadderRenderer(captureName: URL(fileURLWithPath: walkThrough).lastPathComponent).document(models)
-            try Data(page.utf8).write(to: URL(fileURLWithPath: htmlPath))
+            try drawLadder(of: walkThrough, htmlPath: htmlPath, palette: palette)
 
             print("")
             if capture != nil { say(palette, "Wrote \(pcapPath) (\(run.captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
             say(palette, "Wrote \(htmlPath): the ladder in a browser; click an arrow for the packet's details.")
             say(palette, "The board sent \(run.sent) readings. Next: `tcplab lab show 1`.")
+        }
+
+        /// The ladder in the terminal, as `tcplab ladder` draws it, and as a page in `htmlPath`.
+        private func drawLadder(of capture: String, htmlPath: String, palette: Palette) throws {
+            let ladder = LadderBuilder(absoluteNumbers: false, stream: nil)
+            try ladder.add(contentsOf: CaptureReader.open(file: capture, keepHistory: false))
+            let models = ladder.finish()
+            var output = OutputBuffer()
+            TextLadderRenderer(palette: palette, unicode: true).render(models, into: &output)
+            StandardOutput.write(&output)
+            let page = HTMLLadderRenderer(captureName: URL(fileURLWithPath: capture).lastPathComponent).document(models)
+            try Data(page.utf8).write(to: URL(fileURLWithPath: htmlPath))
         }
 
         /// Starts the server, the capture's filter and file, and one board that sends its readings
@@ -118,6 +116,17 @@ extension TCPLab {
             try await Task.sleep(for: .milliseconds(300))   // the last ACK of the closing
             let captured = capture?.stop() ?? 0
             return (await server.shutdown(), captured, report.sent)
+        }
+
+        /// The live capture of loopback, or nil (and why) without the rights to capture.
+        private func openCapture(_ palette: Palette) -> DemoCapture? {
+            do {
+                return try DemoCapture()
+            } catch {
+                say(palette, "No live capture: \(error)")
+                say(palette, "The demo goes on without it and walks through a committed capture of real traffic.")
+                return nil
+            }
         }
 
         /// With sudo: become the invoking user, as `capture` does; as plain root: say so.

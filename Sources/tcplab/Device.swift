@@ -157,6 +157,19 @@ extension TCPLab {
 
         func run() async throws {
             let seed = self.seed ?? UInt32.random(in: 1...UInt32.max)
+            let started = ContinuousClock.now
+            let report = await self.runFleet(self.configuration(seed: seed))
+            for line in self.summary(report, seed: seed, elapsed: ContinuousClock.now - started) { print(line) }
+            fflush(nil)
+            let errors = report.errors.sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }
+            if let (device, error) = errors.first {
+                let others = errors.count > 1 ? " (and \(errors.count - 1) more board\(errors.count == 2 ? "" : "s"))" : ""
+                throw CommandFailure("error: \(device): \(error)\(others)")
+            }
+            if !report.isComplete { throw ExitCode.failure }
+        }
+
+        private func configuration(seed: UInt32) -> DeviceConfiguration {
             var configuration = DeviceConfiguration()
             configuration.host = self.host
             configuration.port = self.port
@@ -168,12 +181,15 @@ extension TCPLab {
             configuration.faultPause = self.faultPause.map { .seconds($0) }
             configuration.seed = seed
             configuration.reconnect.maxAttempts = self.noRetry ? 1 : self.retries
+            return configuration
+        }
 
+        /// The boards, with a progress line on stderr, until they are done or Ctrl-C.
+        private func runFleet(_ configuration: DeviceConfiguration) async -> DeviceReport {
             let progress = DeviceProgress()
             let terminal = DeviceTerminal(
                 isTTY: isatty(STDERR_FILENO) == 1, devices: self.devices,
                 verbose: self.verbose, quiet: self.quiet)
-            let started = ContinuousClock.now
             let fleet = Task {
                 await DeviceFleet.run(
                     configuration, count: self.devices, prefix: self.namePrefix, progress: progress,
@@ -194,15 +210,7 @@ extension TCPLab {
             ticker.cancel()
             interrupts.stop()
             terminal.clearProgress()
-
-            for line in self.summary(report, seed: seed, elapsed: ContinuousClock.now - started) { print(line) }
-            fflush(nil)
-            let errors = report.errors.sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }
-            if let (device, error) = errors.first {
-                let others = errors.count > 1 ? " (and \(errors.count - 1) more board\(errors.count == 2 ? "" : "s"))" : ""
-                StandardError.print("tcplab device: error: \(device): \(error)\(others)")
-            }
-            if !report.isComplete { throw ExitCode.failure }
+            return report
         }
 
         private func summary(_ report: DeviceReport, seed: UInt32, elapsed: Duration) -> [String] {
