@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "tcplab", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

@@ -17,6 +17,16 @@ public struct Lab: Sendable {
         self.questions = questions
     }
 
+    /// The names of a hand-in's files, without extension, as the lab text asks for them:
+    /// `lab1` (lab1.pcap + lab1.toml), or two pairs for the labs that compare two captures.
+    public var handInParts: [String] {
+        switch number {
+        case 2: ["lab2-split", "lab2-coalesce"]
+        case 5: ["lab5-nagle", "lab5-nodelay"]
+        default: ["lab\(number)"]
+        }
+    }
+
     /// The same lab for a server on another port (a class that runs `tcplab serve --port N`).
     public func onPort(_ port: UInt16) -> Lab {
         Lab(number: number, folder: folder, title: title, port: port, questions: questions)

@@ -18,8 +18,10 @@ extension TCPLab {
                   tcplab lab show 1
                   tcplab lab answers 1 > answers.toml      (fill it in)
                   tcplab lab check 1 --pcap lab1.pcap --answers answers.toml
+
+                For instructors: tcplab lab grade 1 handins/ > lab1-grades.csv
                 """,
-            subcommands: [List.self, Show.self, Answers.self, Check.self]
+            subcommands: [List.self, Show.self, Answers.self, Check.self, Grade.self]
         )
     }
 }
