@@ -12,6 +12,9 @@ public final class CaptureReader {
     public let analyzer: PacketAnalyzer
     /// Records read so far, analysed or not.
     public private(set) var records = 0
+    /// Only these streams reach `read`'s body (nil: every packet); packets that are not TCP are
+    /// left out too when set. Frame numbers stay those of the whole capture.
+    public var streams: Set<Int>?
     /// A live capture's queue between the kernel's ring and the views, in bytes (see
     /// `LiveRecordQueue`); 0 takes records straight off the ring, one at a time.
     public var liveQueueBytes = 256 << 20
@@ -24,10 +27,13 @@ public final class CaptureReader {
     }
 
     /// A saved capture (pcap or pcapng), through a BPF filter when one is given.
-    public static func open(file path: String, filter: String? = nil, keepHistory: Bool = true) throws -> CaptureReader {
+    public static func open(file path: String, filter: String? = nil, keepHistory: Bool = true,
+                            streams: Set<Int>? = nil) throws -> CaptureReader {
         let source = try PacketSource.open(file: path)
         if let filter { try source.setFilter(filter) }
-        return CaptureReader(source: source, keepHistory: keepHistory)
+        let reader = CaptureReader(source: source, keepHistory: keepHistory)
+        reader.streams = streams
+        return reader
     }
 
     public var tracker: TCPTracker { analyzer.tracker }
@@ -79,6 +85,7 @@ public final class CaptureReader {
         try readRecords(limit: limit, housekeeping: housekeeping) { record in
             let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
                                             nanoseconds: record.nanoseconds, bytes: record.bytes)
+            if let streams, !(analyzed.segment.map { streams.contains($0.stream) } ?? false) { return }
             try body(analyzed, record)
         }
     }

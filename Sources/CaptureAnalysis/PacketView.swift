@@ -78,7 +78,8 @@ public final class PacketView {
         jsonThread?.finish()
         if options.format == .text && options.summary {
             ConnectionSummary(palette: Palette(enabled: options.color))
-                .render(reader.tracker.history, frames: reader.analyzer.frames, into: &output)
+                .render(reader.tracker.history.filter { reader.streams?.contains($0.index) ?? true },
+                        frames: reader.analyzer.frames, into: &output)
         }
         flush()
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import Labs
 import PacketCapture
 import SensorServer
@@ -12,6 +13,7 @@ extension CaptureError: StudentFacingError {}
 extension PrivilegeDrop.Failure: StudentFacingError {}
 extension SensorServerError: StudentFacingError {}
 extension MissingEvidence: StudentFacingError {}
+extension SelectionError: StudentFacingError {}
 
 /// A message of a command's own, for what no library type says.
 struct CommandFailure: StudentFacingError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureAnalysis
 import Foundation
 import LabReport
 import Labs
@@ -104,6 +105,8 @@ extension TCPLab.LabCommand {
         @Option(parsing: .unconditional, help: "The server's port, when the class does not use 5050.")
         var port = standardPort
 
+        @OptionGroup var choice: StreamChoice
+
         func validate() throws { try checkPort(port) }
 
         @Option(help: "Colour the output: auto (only on a terminal), always, never.")
@@ -119,7 +122,7 @@ extension TCPLab.LabCommand {
             } catch {
                 throw CommandFailure("cannot read the answers file \(answers): \(error.localizedDescription)")
             }
-            let facts = try CaptureFacts.load(file: pcap)
+            let facts = try CaptureFacts.load(file: pcap, streams: choice.selection.streams(in: pcap))
             let report: Grader.Report
             do {
                 report = try Grader(lab: lab).grade(sheet, against: facts)

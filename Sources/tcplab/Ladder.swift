@@ -40,6 +40,9 @@ extension TCPLab {
         @Option(parsing: .unconditional, help: "Draw only this connection (tshark's tcp.stream number, from 0).")
         var stream: Int?
 
+        @Option(help: ArgumentHelp("Draw only the connections of the board that said HELLO NAME.", valueName: "name"))
+        var device: String?
+
         @Option(help: "Only packets matching this BPF expression, e.g. 'tcp port 5050'.")
         var filter: String?
 
@@ -60,12 +63,14 @@ extension TCPLab {
 
         func validate() throws {
             if let stream, stream < 0 { throw ValidationError("--stream counts from 0, not \(stream).") }
+            if stream != nil && device != nil { throw ValidationError("give --stream or --device, not both.") }
             if svg != nil && svg == html { throw ValidationError("--svg and --html need different files.") }
         }
 
         func run() throws {
             let builder = LadderBuilder(absoluteNumbers: absolute, stream: stream)
-            try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false))
+            let streams = try device.map { try StreamSelection.device($0).streams(in: file, filter: filter) } ?? nil
+            try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false, streams: streams))
 
             let models = builder.finish()
             if models.isEmpty {

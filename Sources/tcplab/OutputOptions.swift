@@ -114,3 +114,26 @@ func checkSeconds(_ value: Double, option: String, in range: ClosedRange<Double>
     }
 }
 
+
+/// `--stream N` or `--device NAME`: one connection, or every connection of one board, out of a
+/// capture that holds many (a class's capture, where simulated boards all share 127.0.0.1).
+struct StreamChoice: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Only connection N (the #N column; tshark's tcp.stream).", valueName: "N"))
+    var stream: Int?
+
+    @Option(help: ArgumentHelp(
+        "Only the connections of the board that said HELLO NAME (case does not matter).", valueName: "name"))
+    var device: String?
+
+    func validate() throws {
+        if stream != nil && device != nil { throw ValidationError("give --stream or --device, not both.") }
+        if let stream, stream < 0 { throw ValidationError("--stream counts from 0, not \(stream).") }
+    }
+
+    var selection: StreamSelection {
+        if let stream { return .stream(stream) }
+        if let device { return .device(device) }
+        return .all
+    }
+}

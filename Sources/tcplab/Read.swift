@@ -58,6 +58,13 @@ extension TCPLab {
             "Show the bytes of connection N (tshark's tcp.stream) instead of the packets.", valueName: "N"))
         var followStream: Int?
 
+        @OptionGroup var choice: StreamChoice
+
+        @Option(name: .short, help: ArgumentHelp(
+            "Also write the packets shown to this pcap file: with --device or --stream, one board's connections in a file of their own.",
+            valueName: "file"))
+        var write: String?
+
         @Flag(help: "With --follow: show the bytes as a hex dump instead of ASCII.")
         var hex = false
 
@@ -74,6 +81,12 @@ extension TCPLab {
             if hex && followStream == nil {
                 throw ValidationError("--hex goes with --follow N.")
             }
+            if followStream != nil && (choice.stream != nil || choice.device != nil) {
+                throw ValidationError("--follow N already picks one connection; leave out --stream and --device.")
+            }
+            if write != nil && (followStream != nil || readings) {
+                throw ValidationError("-w writes the packets of the packet view; leave out --follow and --readings.")
+            }
             if followStream != nil && output.format == .json {
                 throw ValidationError("--follow writes text only (like tshark's follow); leave out --format json.")
             }
@@ -82,7 +95,8 @@ extension TCPLab {
         func run() throws {
             // A damaged file throws after what decoded is on stdout; the damage goes to stderr.
             let reader = try CaptureReader.open(file: file, filter: filter,
-                                                keepHistory: followStream == nil && !readings && output.view.needsHistory)
+                                                keepHistory: followStream == nil && !readings && output.view.needsHistory,
+                                                streams: choice.selection.streams(in: file, filter: filter))
             let sink = StandardOutput.sink
             if let stream = followStream {
                 guard try FollowView.show(reader, stream: stream, mode: hex ? .hex : .ascii,
@@ -93,6 +107,14 @@ extension TCPLab {
             } else if readings {
                 try ReadingsView.show(reader, format: output.view.format, color: output.color.enabled,
                                       summary: !output.noSummary, sink: sink)
+            } else if let write {
+                let writer = try reader.source.makeWriter(path: write)
+                let view = PacketView(reader: reader, options: output.view, sink: sink)
+                defer { view.finish() }
+                try reader.read { analyzed, record in
+                    writer.write(record)
+                    view.add(analyzed, bytes: record.bytes)
+                }
             } else {
                 try PacketView.show(reader, options: output.view, sink: sink)
             }

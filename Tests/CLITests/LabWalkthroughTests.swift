@@ -218,3 +218,44 @@ final class Terminal: @unchecked Sendable {  // output guarded by `lock`
         return process.terminationStatus
     }
 }
+
+/// One class capture, one board: `--device NAME` picks a board's connections out of a capture of
+/// many simulated boards, all from 127.0.0.1 (so no address filter could).
+@Suite("A class capture narrowed to one board", .serialized)
+struct DeviceSelectionTests {
+    @Test("read --device NAME -w board.pcap, ladder --device, lab check --device",
+          .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+                   "needs root (network and mount namespaces)"),
+          .timeLimit(.minutes(2)))
+    func oneBoardOutOfAClass() throws {
+        let student = try StudentMachine(name: "class")
+        defer { student.close() }
+        let server = try student.start("tcplab serve --quiet")
+        let capture = try student.start("tcplab capture -i lo -q -w class.pcap")
+        #expect(capture.waitFor("capturing on"))
+        let boards = try student.run("tcplab device --devices 4 --readings 3 --interval 0.05 --name desk")
+        #expect(boards.status == 0, "\(boards.output)")
+        usleep(300_000)
+        student.interrupt(capture)
+        #expect(capture.wait() == 0)
+        student.interrupt(server)
+        server.wait()
+
+        let one = try student.run("tcplab read class.pcap --device DESK-3 -w desk3.pcap --format json")
+        #expect(one.status == 0, "\(one.output)")
+        let lines = try jsonLines(one.output)
+        #expect(!lines.isEmpty)
+        #expect(Set(lines.compactMap { $0["stream"] as? Int }).count == 1, "one connection: \(one.output)")
+        let readings = try student.run("tcplab read desk3.pcap --readings --format json")
+        let devices = try jsonLines(readings.output).compactMap { $0["device"] as? String }
+        #expect(devices.count == 3 && Set(devices) == ["desk-3"], "\(readings.output)")
+
+        let ladder = try student.run("tcplab ladder class.pcap --device desk-2 --color never")
+        #expect(ladder.status == 0 && ladder.output.components(separatedBy: "Stream ").count == 2, "\(ladder.output)")
+        let check = try student.run("tcplab lab answers 1 > a.toml && tcplab lab check 1 --pcap class.pcap --answers a.toml --device desk-4")
+        #expect(check.output.contains("not answered"), "\(check.output)")
+        let missing = try student.run("tcplab read class.pcap --device nobody")
+        #expect(missing.status == 1)
+        #expect(missing.output.contains("no board named 'nobody'") && missing.output.contains("desk-1, desk-2, desk-3, desk-4"))
+    }
+}
