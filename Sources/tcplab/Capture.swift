@@ -15,7 +15,7 @@ extension TCPLab {
     struct Capture: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Capture live traffic with libpcap and explain it as it arrives.",
-            discussion: """
+            discussion: prose("""
                 By default it listens on every interface for the sensor's port: filter
                 'tcp port 5050'. Start it, then start the server and a board (or `tcplab device`),
                 and watch the handshake, the readings and the ending packet by packet.
@@ -38,7 +38,7 @@ extension TCPLab {
                   sudo tcplab capture                     # tcp port 5050 on all interfaces
                   sudo tcplab capture -i lo -c 10 -w lab.pcap
                   sudo tcplab capture --filter 'host 192.168.1.42 and tcp'
-                """)
+                """))
 
         @Option(name: .shortAndLong, help: "The interface to capture on ('any' = all of them, Linux).")
         var interface: String = "any"

@@ -13,7 +13,7 @@ extension TCPLab {
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A one-command walk-through: server, live capture, one simulated board, ladder.",
-            discussion: """
+            discussion: prose("""
                 Starts the sensor server on 127.0.0.1:5050 (or a free port, said), captures the
                 loopback interface with the filter 'tcp port PORT', and runs one simulated board
                 that connects, says HELLO, sends a few readings and leaves. Then it prints, in
@@ -26,7 +26,7 @@ extension TCPLab {
                 committed capture of real traffic (labs/captures/handshake.pcap) instead.
                 Run with sudo, it opens the capture, then drops to the invoking user before
                 anything else happens (the files it writes are yours).
-                """)
+                """))
 
         @Option(parsing: .unconditional, help: "The server's port (taken: a free one is used, and said).")
         var port = standardPort

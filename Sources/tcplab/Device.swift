@@ -14,7 +14,7 @@ extension TCPLab {
         static let configuration = CommandConfiguration(
             commandName: "device",
             abstract: "Simulate ESP8266 + DHT11 boards that send readings to the sensor server.",
-            discussion: """
+            discussion: prose("""
                 Each simulated board behaves like the sketch in firmware/: it connects,
                 sends HELLO <name>, then one reading per interval in the original format
 
@@ -58,7 +58,7 @@ extension TCPLab {
                     tcplab device --devices 50 --readings 100 --interval 0.2 --jitter 0.1
                     tcplab device --fault split --readings 5 --interval 1
                     tcplab device --fault garbage --readings 30 --interval 0 --seed 7
-                """
+                """)
         )
 
         static var faultList: String {

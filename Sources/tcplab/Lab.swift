@@ -9,7 +9,7 @@ extension TCPLab {
         static let configuration = CommandConfiguration(
             commandName: "lab",
             abstract: "Guided labs that grade the answers against your own capture.",
-            discussion: """
+            discussion: prose("""
                 Each lab (labs/NN-name/README.md) has steps for a real board and for the simulated
                 one, and questions whose answers are in YOUR capture: ports, ISNs and timings differ
                 from student to student, so answers cannot be copied.
@@ -21,7 +21,7 @@ extension TCPLab {
                   tcplab lab check 1 --pcap lab1.pcap --answers answers.toml
 
                 For instructors: tcplab lab grade 1 handins/ > lab1-grades.csv
-                """,
+                """),
             subcommands: [List.self, Show.self, Answers.self, Check.self, Grade.self]
         )
     }
@@ -87,12 +87,12 @@ extension TCPLab.LabCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check your answers against your own capture.",
-            discussion: """
+            discussion: prose("""
                 Prints one line per question: right, or wrong with a hint that says where to look
                 (never the value). Exits 0 only when every answer is right, 1 otherwise.
 
                 Example: tcplab lab check 1 --pcap lab1.pcap --answers answers.toml
-                """)
+                """))
 
         @OptionGroup var which: LabNumber
 

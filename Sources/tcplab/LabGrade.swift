@@ -7,7 +7,7 @@ extension TCPLab.LabCommand {
     struct Grade: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Grade a whole class: every student's hand-in under a folder.",
-            discussion: """
+            discussion: prose("""
                 DIR holds one folder per student. In it, as the lab texts name them, the capture and the answers: lab1.pcap (or .pcapng) and lab1.toml (or answers.toml); labs 2 and 5 have two pairs each (lab2-split.* and lab2-coalesce.*, lab5-nagle.* and lab5-nodelay.*).
 
                 Prints one row per student, in folder-name order: the folder's name, right, total, score (right ÷ total), the verdict of each question (right, wrong, unanswered, not-checkable), and what was missing or unreadable. CSV by default (for a spreadsheet), or JSON lines with --format json.
@@ -15,7 +15,7 @@ extension TCPLab.LabCommand {
                 Examples:
                   tcplab lab grade 1 handins/ > lab1-grades.csv
                   tcplab lab grade 2 handins/ --format json | jq -c '{student, score}'
-                """)
+                """))
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 

@@ -10,7 +10,7 @@ extension TCPLab {
     struct Ladder: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw TCP connections from a capture as ladder (sequence) diagrams.",
-            discussion: """
+            discussion: prose("""
                 The client's lifeline on the left, the server's on the right, and one arrow per
                 TCP segment between them, top to bottom in capture order. Each arrow shows the
                 flags, the sequence and acknowledgement numbers (relative, as Wireshark shows
@@ -32,7 +32,7 @@ extension TCPLab {
                   tcplab ladder labs/captures/handshake.pcap
                   tcplab ladder lab.pcap --stream 2 --absolute --ascii
                   tcplab ladder lab.pcap --html lab.html --svg lab.svg
-                """)
+                """))
 
         @Argument(help: "The capture file (pcap or pcapng).")
         var file: String

@@ -137,3 +137,21 @@ struct StreamChoice: ParsableArguments {
         return .all
     }
 }
+
+/// A help text written as wrapped paragraphs in the source, unwrapped again so ArgumentParser's
+/// own wrapping (to the terminal's width) is the only one: otherwise a line broken at 90 columns
+/// and wrapped again at 80 leaves a word alone on a line. Indented lines (examples, tables) and
+/// list items stay as they are.
+func prose(_ text: String) -> String {
+    var lines: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        let joinable = !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("-") && !line.contains("   ")
+        if joinable, let last = lines.last, !last.isEmpty, !last.hasPrefix(" "),
+           !last.contains("   "), last.uppercased() != last {
+            lines[lines.count - 1] = last + " " + line
+        } else {
+            lines.append(line)
+        }
+    }
+    return lines.joined(separator: "\n")
+}

@@ -6,7 +6,7 @@ extension TCPLab {
     struct Read: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Annotate a saved capture (pcap or pcapng), packet by packet.",
-            discussion: """
+            discussion: prose("""
                 Shows what `tcplab capture` shows, for a file written by tcplab, tcpdump,
                 tshark or Wireshark: the handshake step by step with its arithmetic, raw and
                 relative sequence and acknowledgement numbers, flags, options, the payload
@@ -44,7 +44,7 @@ extension TCPLab {
                   tcplab read lab.pcap --format json | head -3
                   tcplab read lab.pcap --follow 0
                   tcplab read lab.pcap --readings --format json
-                """)
+                """))
 
         @Argument(help: "The capture file (pcap or pcapng).")
         var file: String

@@ -13,7 +13,7 @@ extension TCPLab {
         static let configuration = CommandConfiguration(
             commandName: "serve",
             abstract: "Serve ESP8266 sensor boards: frame, parse, show and keep every reading.",
-            discussion: """
+            discussion: prose("""
                 Boards connect over TCP (port 5050 by default) and send one reading per
                 line, ended by \\r\\n as Arduino's println writes it:
 
@@ -79,7 +79,7 @@ extension TCPLab {
                     tcplab serve --quiet --log readings.jsonl --stats-interval 10
                     tcplab serve --format json | jq .
                     tcplab serve --allow 192.168.1.0/24 --max-per-address 4
-                """
+                """)
         )
 
         @Option(help: "Address to listen on (0.0.0.0: every IPv4 address of this machine; :: for IPv6).")

@@ -7,11 +7,11 @@ struct TCPLab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tcplab",
         abstract: "A lab toolkit for learning TCP with an ESP8266 temperature sensor.",
-        discussion: """
+        discussion: prose("""
             A NodeMCU (or the simulated board, `tcplab device`) sends readings such as `12,1234567,28.3,65.2` over TCP to port 5050. tcplab serves them, captures them, and explains what TCP did on the way.
 
             `tcplab help SUBCOMMAND` (or `tcplab SUBCOMMAND --help`) explains each one. `make install` also installs the manual, every subcommand in one page (`man tcplab`), and shell completions for bash, zsh and fish.
-            """,
+            """),
         version: TCPLab.version,
         subcommands: [Capture.self, Read.self, Serve.self, Device.self, Ladder.self, LabCommand.self, Demo.self]
     )
