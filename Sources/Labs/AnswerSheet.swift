@@ -52,10 +52,26 @@ public enum AnswerSheetError: Error, Sendable, CustomStringConvertible {
     case syntax(line: Int, column: Int, detail: String)
     case notFlat(key: String)
 
+    /// TOMLKit's message, in words a student can act on where one is known.
+    static func plain(_ detail: String) -> String {
+        if detail.contains("unescaped control characters") {
+            return "an invisible control character (often from copying and pasting) is inside a value; delete the value and type it again"
+        }
+        if let range = detail.range(of: "cannot redefine existing ") {
+            let rest = detail[range.upperBound...]
+            let key = rest.split(separator: "'").dropFirst().first.map(String.init) ?? String(rest)
+            return "the key '\(key)' appears twice; keep one line for it"
+        }
+        if detail.contains("could not determine value type") {
+            return "the value is neither a number nor a word in quotes"
+        }
+        return "not valid TOML (\(detail))"
+    }
+
     public var description: String {
         switch self {
         case .syntax(let line, let column, let detail):
-            return "the answers file is not valid TOML at line \(line), column \(column): \(detail). Each line should read `key = value` (words in quotes)."
+            return "line \(line), column \(column): \(Self.plain(detail)). Each line should read `key = value` (words in quotes)."
         case .notFlat(let key):
             return "'\(key)' is a table or a list; the answers file is flat: one `key = number` or `key = \"word\"` per line."
         }

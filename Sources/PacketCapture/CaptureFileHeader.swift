@@ -90,9 +90,15 @@ enum DamageExplanation {
     static func explainOpen(libpcap detail: String, header: [UInt8], fileSize: Int?) -> String {
         if detail.contains("unknown file format") {
             let magic = header.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+            // Text where a capture should be: most often an answers file given as the capture.
+            let looksLikeText = !header.isEmpty && header.allSatisfy { (0x20...0x7e).contains($0) || $0 == 0x0a || $0 == 0x09 }
+            let text = looksLikeText
+                ? " — it is text (\"\(String(decoding: header.prefix(4), as: UTF8.self))…\"), not a capture: an answers file? "
+                    + "(lab check takes --pcap YOUR.pcap --answers YOUR.toml)"
+                : ""
             return "unknown file format: it starts with the bytes \(magic.isEmpty ? "(none: the file is empty)" : magic), "
                 + "but a pcap file starts with the magic number d4 c3 b2 a1 (or a1 b2 c3 d4, 4d 3c b2 a1, a1 b2 3c 4d) "
-                + "and a pcapng file with 0a 0d 0d 0a"
+                + "and a pcapng file with 0a 0d 0d 0a" + text
         }
         // libpcap's own byte counts here leave out the magic number it read first; the size is plainer.
         if detail.hasPrefix("truncated"), detail.contains("header"), let size = fileSize {

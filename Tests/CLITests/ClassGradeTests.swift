@@ -48,12 +48,55 @@ struct ClassGradeTests {
         #expect(rows[2].prefix(4) == ["ben", "0", "9", "0.00"])
         #expect(rows[2][4..<13].allSatisfy { $0 == "unanswered" })
         #expect(rows[3].last == "missing lab1.pcap")
-        #expect(csv.stdout.contains("dan,0,9,0.00") && csv.stdout.contains("lab1.toml: the answers file is not valid TOML"))
+        #expect(csv.stdout.contains("dan,0,9,0.00") && csv.stdout.contains("lab1.toml: line 1, column 15: the value is neither a number nor a word in quotes"))
 
         let json = try TCPLabBinary.run(["lab", "grade", "1", folder.path, "--format", "json"])
         let objects = try jsonLines(json.stdout)
         #expect(objects.map { $0["student"] as? String } == ["ana", "ben", "cem", "dan"])
         #expect(objects[0]["right"] as? Int == 9)
         #expect((objects[2]["problems"] as? [String]) == ["missing lab1.pcap"])
+    }
+}
+
+/// The mistakes students make with `lab check`'s two files, said so they can act on them.
+@Suite("tcplab lab check: the answers file and the capture, mistaken")
+struct AnswerFileMistakeTests {
+    func check(pcap: String, answers: String) throws -> TCPLabBinary.Result {
+        try TCPLabBinary.run(["lab", "check", "1", "--pcap", pcap, "--answers", answers])
+    }
+
+    func answersFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-answers-\(UUID().uuidString).toml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func swappedFilesAreSaidToBeSwapped() throws {
+        let answers = try answersFile("client_port = 1\n")
+        defer { try? FileManager.default.removeItem(atPath: answers) }
+        let capture = fixturePath("handshake-readings-fin.pcap")
+        let swapped = try check(pcap: answers, answers: capture)
+        #expect(swapped.status == 1)
+        #expect(swapped.stderr.contains("is a capture, not an answers file: did you swap --pcap and --answers?"), "\(swapped.stderr)")
+    }
+
+    @Test func textGivenAsTheCaptureIsSaidToBeText() throws {
+        let answers = try answersFile("client_port = 1\n")
+        defer { try? FileManager.default.removeItem(atPath: answers) }
+        let result = try check(pcap: answers, answers: answers)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("it is text (\"clie…\"), not a capture: an answers file?"), "\(result.stderr)")
+    }
+
+    @Test(arguments: [("client_port = \"12\u{01}\"\n", "an invisible control character"),
+                      ("client_port = 1\nclient_port = 2\n", "the key 'client_port' appears twice"),
+                      ("client_port = = 3\n", "the value is neither a number nor a word in quotes")])
+    func tomlMistakesInPlainWords(text: String, message: String) throws {
+        let answers = try answersFile(text)
+        defer { try? FileManager.default.removeItem(atPath: answers) }
+        let result = try check(pcap: fixturePath("handshake-readings-fin.pcap"), answers: answers)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("explicitly prohibited"))
     }
 }
