@@ -215,6 +215,20 @@ struct LadderTests {
         #expect(entry["explanations"] as? [String] == ["</script><script>alert(1)</script> & <b>"])
     }
 
+    @Test("the page lists the events (expert flags, resets), each a link to its arrow")
+    func eventListLinksToArrows() throws {
+        let models = try ladderModels([fixturePath("loss.pcap")]).models
+        let page = HTMLLadderRenderer(captureName: "loss.pcap").document(models)
+        let flagged = models.flatMap(\.rows).filter { row in row.notes.contains { $0.kind == .analysis || $0.kind == .reset } }
+        #expect(!flagged.isEmpty)
+        for row in flagged {
+            #expect(page.contains("<li><a href=\"#frame-\(row.frame)\" data-frame=\"\(row.frame)\">frame \(row.frame)</a>"))
+            #expect(page.contains("id=\"frame-\(row.frame)\""), "the arrow the link goes to")
+        }
+        let quiet = HTMLLadderRenderer(captureName: "x").document(try ladderModels([fixturePath("handshake-readings-fin.pcap")]).models)
+        #expect(quiet.contains("Events: no retransmission, duplicate ACK, zero window or reset in this capture."))
+    }
+
     /// The page's own script, run in node against a small fake DOM: a click fills the panel with
     /// that frame's fields, explanation and hex; the down arrow key selects the next segment.
     @Test(.enabled(if: nodePath != nil, "needs node (apt-get install nodejs) to run the page's script"),
@@ -239,6 +253,9 @@ struct LadderTests {
         #expect(panel.contains("seq_raw\(row.rawSequence)"))
         let hex = row.frameBytes.withUnsafeBytes { HexDump.lines($0, indent: "") }
         #expect(panel.contains(hex.joined(separator: "\n")))
+        // Time as the diagram shows it (since the first frame), and the payload's offset in plain digits.
+        #expect(panel.contains("Time: " + String(format: "%.6f", row.time) + " s since frame \(models[0].timeOriginFrame)"))
+        #expect(panel.contains("the TCP payload starts at byte \(row.payloadOffset) (offset 0x\(String(row.payloadOffset, radix: 16))"))
         #expect(output["selected"] as? [String] == [String(frame)])
         let next = index + 1 < rows.count ? [String(rows[index + 1].frame)] : [String(frame)]
         #expect(output["next"] as? [String] == next)

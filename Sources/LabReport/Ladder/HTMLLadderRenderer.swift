@@ -1,3 +1,4 @@
+import Foundation
 import TCPAnalysis
 import WireFormat
 
@@ -25,12 +26,31 @@ public struct HTMLLadderRenderer {
         out += "<style>\n" + SVGLadderRenderer.styleSheet + "\n" + HTMLLadderRenderer.pageStyle + "\n</style>\n"
         out += "</head>\n<body>\n<header><h1>" + xmlEscape("Ladder diagram of \(captureName)") + "</h1>\n"
         out += "<p>" + xmlEscape(models.map { "\($0.title) — \(plural($0.rows.count, "segment"))" }.joined(separator: "; "))
-        out += ". Click a segment (or focus it with Tab and press Enter; ↑ and ↓ step through them) to see its fields and bytes.</p></header>\n"
+        out += ". Click a segment (or focus it with Tab and press Enter; ↑ and ↓ step through them) to see its fields and bytes.</p>\n"
+        out += eventList(models) + "</header>\n"
         out += "<div class=\"layout\">\n<main>\n" + svg.svg(models, standalone: false) + "</main>\n"
         out += "<aside id=\"details\" aria-live=\"polite\"><p class=\"hint\">No segment selected.</p></aside>\n</div>\n"
         out += "<script type=\"application/json\" id=\"ladder-data\">" + dataJSON(models) + "</script>\n"
         out += "<script>\n" + HTMLLadderRenderer.script + "\n</script>\n"
         return out + "</body>\n</html>\n"
+    }
+
+    /// What went wrong or ended abruptly (expert flags, resets), each a link to its arrow.
+    func eventList(_ models: [LadderModel]) -> String {
+        var items: [String] = []
+        for model in models {
+            for row in model.rows {
+                let texts = row.notes.filter { $0.kind == .analysis || $0.kind == .reset }.map(\.text)
+                guard !texts.isEmpty else { continue }
+                items.append("<li><a href=\"#frame-\(row.frame)\" data-frame=\"\(row.frame)\">frame \(row.frame)</a> "
+                             + xmlEscape("· stream \(model.stream) · " + texts.joined(separator: ", ")) + "</li>")
+            }
+        }
+        guard !items.isEmpty else {
+            return "<nav id=\"events\" aria-label=\"Events\"><p>Events: no retransmission, duplicate ACK, zero window or reset in this capture.</p></nav>\n"
+        }
+        return "<nav id=\"events\" aria-label=\"Events\"><h2>Events (\(items.count))</h2><ul>\n" + items.joined(separator: "\n")
+            + "\n</ul></nav>\n"
     }
 
     /// `{"3": {...}, ...}` keyed by frame: what the panel shows for each segment.
@@ -47,6 +67,8 @@ public struct HTMLLadderRenderer {
                 entry += ",\"explanations\":[" + row.explanations.map(jsonString).joined(separator: ",") + "]"
                 entry += ",\"packet\":" + row.json
                 entry += ",\"payload_offset\":\(row.payloadOffset)"
+                entry += ",\"since_first\":" + String(format: "%.6f", row.time)
+                entry += ",\"origin_frame\":\(model.timeOriginFrame)"
                 entry += ",\"captured\":\(row.frameBytes.count)"
                 let hex = row.frameBytes.withUnsafeBytes { HexDump.lines($0, indent: "") }
                 entry += ",\"hex\":[" + hex.map(jsonString).joined(separator: ",") + "]"
@@ -89,6 +111,10 @@ public struct HTMLLadderRenderer {
         aside { flex: 0 0 470px; position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow: auto;
                 background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; font-size: 13px; }
         aside h2 { font-size: 16px; margin: 0 0 4px; }
+        nav#events h2 { font-size: 14px; margin: 4px 0; }
+        nav#events ul { margin: 0 0 8px; padding-left: 18px; font-size: 13px; max-height: 9em; overflow: auto; }
+        nav#events p { margin: 0 0 8px; color: #57606a; font-size: 13px; }
+        aside p.bytes { margin: 2px 0; color: #57606a; }
         aside h3 { font-size: 13px; margin: 14px 0 4px; color: #57606a; text-transform: uppercase; letter-spacing: 0.04em; }
         aside .hint { color: #57606a; }
         aside .label { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
@@ -146,6 +172,8 @@ public struct HTMLLadderRenderer {
               panel.appendChild(element("h3", "What happens"));
               entry.explanations.forEach(function (text) { panel.appendChild(element("p", text, "explanation")); });
             }
+            panel.appendChild(element("p", "Time: " + entry.since_first.toFixed(6) + " s since frame " + entry.origin_frame +
+              ", as in the diagram (capture time " + entry.packet.time + ", seconds since 1970)"));
             panel.appendChild(element("h3", "Decoded fields (tshark names)"));
             var table = element("table", null, "fields");
             Object.keys(entry.packet).forEach(function (key) {
@@ -156,8 +184,9 @@ public struct HTMLLadderRenderer {
               table.appendChild(row);
             });
             panel.appendChild(table);
-            panel.appendChild(element("h3", "Bytes (" + entry.captured + " captured; TCP payload from offset 0x" +
-              entry.payload_offset.toString(16) + ")"));
+            panel.appendChild(element("h3", "Bytes"));
+            panel.appendChild(element("p", entry.captured + " captured; the TCP payload starts at byte " + entry.payload_offset +
+              " (offset 0x" + entry.payload_offset.toString(16) + " in the dump)", "bytes"));
             panel.appendChild(element("pre", entry.hex.join("\\n"), "hex"));
           }
           function select(arrow) {
@@ -173,6 +202,16 @@ public struct HTMLLadderRenderer {
               else if (event.key === "ArrowUp" || event.key === "k") { event.preventDefault(); select(arrows[index - 1]); }
             });
           });
+          // The list of events: each link selects its arrow.
+          var events = document.getElementById("events");
+          if (events && events.addEventListener) {
+            events.addEventListener("click", function (event) {
+              var frame = event.target && event.target.getAttribute && event.target.getAttribute("data-frame");
+              if (!frame) return;
+              event.preventDefault();
+              select(arrows.filter(function (arrow) { return arrow.getAttribute("data-frame") === frame; })[0]);
+            });
+          }
           window.tcplabLadder = { data: data, show: show };
           var fromHash = /^#frame-(\\d+)$/.exec(window.location.hash);
           if (fromHash && data[fromHash[1]]) show(fromHash[1]);
