@@ -1,3 +1,4 @@
+import SensorProtocol
 import TCPAnalysis
 import WireFormat
 
@@ -68,4 +69,4 @@ public struct ConnectionSummary {
 }
 
 /// "1 segment", "2 segments".
-func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+

@@ -6,6 +6,7 @@ import LabReport
 import Labs
 import Logging
 import PacketCapture
+import SensorProtocol
 import SensorServer
 import TCPAnalysis
 
@@ -77,7 +78,7 @@ extension TCPLab {
             print("")
             if capture != nil { say(palette, "Wrote \(pcapPath) (\(run.captured) packets): open it with `tcplab read`, Wireshark or tshark.") }
             say(palette, "Wrote \(htmlPath): the ladder in a browser; click an arrow for the packet's details.")
-            say(palette, "The board sent \(run.sent) readings. Next: `tcplab lab show 1`.")
+            say(palette, "The board sent \(plural(run.sent, "reading")). Next: `tcplab lab show 1`.")
         }
 
         /// The ladder in the terminal, as `tcplab ladder` draws it, and as a page in `htmlPath`.
@@ -109,7 +110,7 @@ extension TCPLab {
             board.name = "demo-board"
             board.readings = readings
             board.interval = .milliseconds(200)
-            say(palette, "A simulated board connects and sends \(readings) readings…")
+            say(palette, "A simulated board connects and sends \(plural(readings, "reading"))…")
             var logger = Logger(label: "tcplab.demo")
             logger.logLevel = .error
             let report = await SimulatedDevice(configuration: board, logger: logger).run()

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import SensorProtocol
 import SensorServer
 
 extension TCPLab {
@@ -174,7 +175,7 @@ extension TCPLab {
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
-                throw CommandFailure("ERROR: \(logWriter.readingsNotWritten) readings were NOT written to \(logWriter.path); the log is incomplete")
+                throw CommandFailure("ERROR: \(plural(logWriter.readingsNotWritten, "reading")) NOT written to \(logWriter.path); the log is incomplete")
             }
         }
 

@@ -35,7 +35,7 @@ struct ServeLogTests {
         #expect(server.waitFor { _, stderr in stderr.contains("ERROR: writing \(log.path) failed: No space left on device") })
         let (stdout, stderr) = server.stop()
         #expect(server.process.terminationStatus == 1, "\(stderr)")
-        #expect(stderr.contains("3 readings were NOT written to \(log.path)"), "\(stderr)")
+        #expect(stderr.contains("3 readings NOT written to \(log.path)"), "\(stderr)")
         #expect(!stderr.contains("a sink failed"), "no second, swift-log report of the same failure")
         #expect(stdout.contains("readings      3"), "the readings were still printed: \(stdout)")
     }

@@ -1,3 +1,4 @@
+import SensorProtocol
 import Foundation
 import TCPAnalysis
 import WireFormat

@@ -65,7 +65,7 @@ public struct EventTextFormatter: Sendable {
     public func format(_ statistics: ServerStatistics, at: Timestamp) -> ConsoleLine {
         let text = self.stamp(at) + " " + self.paint("stats:", .bold)
             + " \(statistics.connectionsOpen) open (\(statistics.connectionsAccepted) total)"
-            + ", \(statistics.readings) readings, \(statistics.rejected) rejected"
+            + ", \(plural(statistics.readings, "reading")), \(statistics.rejected) rejected"
             + ", \(Self.count(statistics.gaps, "gap")), \(Self.count(statistics.restarts, "restart"))"
             + ", \(Self.describe(bytes: statistics.bytesReceived)) received"
         return ConsoleLine(text)
@@ -84,7 +84,7 @@ public struct EventTextFormatter: Sendable {
             "  readings      \(statistics.readings)",
             "  rejected      \(statistics.rejected)" + (reasons.isEmpty ? "" : " (\(reasons))"),
             "  gaps          \(statistics.gaps)"
-                + (statistics.gaps == 0 ? "" : " (\(statistics.missingReadings) readings never arrived)"),
+                + (statistics.gaps == 0 ? "" : " (\(plural(statistics.missingReadings, "reading")) never arrived)"),
             "  repeats       \(statistics.repeats)",
             "  restarts      \(statistics.restarts)",
             "  connections   \(statistics.connectionsAccepted) total, \(statistics.connectionsRefused) refused"
