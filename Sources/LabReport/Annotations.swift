@@ -24,6 +24,11 @@ public enum Annotations {
         } else if let summary = NonTCPSummary.text(analyzed.packet) {
             lines.append(summary)
         }
+        if !analyzed.hasValidTimestamp {
+            lines.append("Impossible timestamp: the capture record's fraction of a second holds \(analyzed.nanoseconds) ns, "
+                         + "but a fraction must be below 1,000,000,000 (the record is damaged); tshark shows it as it is, "
+                         + "and every time computed from it is meaningless.")
+        }
         for note in analyzed.notes { lines.append(note) }
         if analyzed.packet.isIPFragment {
             lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")

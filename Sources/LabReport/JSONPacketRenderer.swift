@@ -15,9 +15,7 @@ public struct JSONPacketRenderer {
         out.append("{\"frame\":" as StaticString)
         out.append(integer: analyzed.frame)
         out.append(",\"time\":" as StaticString)
-        out.append(integer: analyzed.seconds)
-        out.append(byte: UInt8(ascii: "."))
-        out.append(zeroPadded: analyzed.nanoseconds, width: 9)
+        out.append(timestamp: analyzed)
         if let source = packet.sourceAddress, let destination = packet.destinationAddress {
             out.append(",\"src\":\"" as StaticString)
             out.append(address: source)

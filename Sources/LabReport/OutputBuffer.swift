@@ -1,4 +1,5 @@
 import SensorProtocol
+import TCPAnalysis
 import WireFormat
 
 /// Bytes waiting to be written. Renderers append here; the caller decides where they go and when
@@ -90,6 +91,23 @@ public struct OutputBuffer: ~Copyable {
         while low < high {
             let swap = storage[low]; storage[low] = storage[high]; storage[high] = swap
             low += 1; high -= 1
+        }
+    }
+
+    /// A capture time as tshark's `frame.time_epoch` writes it: seconds, a point, nine digits of
+    /// nanoseconds. An impossible fraction (a damaged record) is written as tshark writes it too —
+    /// a negative one as "-SECONDS.NANOS", one of a second or more with all its digits — which is
+    /// still a valid JSON number.
+    mutating func append(timestamp packet: AnalyzedPacket) {
+        let nanoseconds = packet.signedNanoseconds
+        if nanoseconds < 0 { append(byte: UInt8(ascii: "-")) }
+        append(integer: packet.seconds)
+        append(byte: UInt8(ascii: "."))
+        let fraction = nanoseconds.magnitude
+        if fraction < 1_000_000_000 {
+            append(zeroPadded: Int(fraction), width: 9)
+        } else {
+            append(integer: fraction)
         }
     }
 

@@ -14,7 +14,13 @@ public struct AnalyzedPacket: Sendable {
     /// renderers show them after the packet's own.
     public var notes: [String] = []
 
-    public var time: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
+    public var time: Double { Double(seconds) + Double(signedNanoseconds) / 1e9 }
+
+    /// The record's fraction field as tshark reads it: a signed 32-bit count of nanoseconds.
+    public var signedNanoseconds: Int { Int(Int32(truncatingIfNeeded: nanoseconds)) }
+
+    /// A fraction of a second below one second: false for a damaged or forged record.
+    public var hasValidTimestamp: Bool { (0..<1_000_000_000).contains(nanoseconds) }
 }
 
 /// Decodes and tracks frames in order: the one path from captured bytes to annotated packets,
