@@ -13,6 +13,8 @@ public final class FollowView {
     private var output = OutputBuffer()
     /// True once stream N was seen (its header is written then).
     public private(set) var found = false
+    /// Whether the client sent the stream's first captured segment (then it is tshark's node 0).
+    private var node0IsClient = true
 
     public init(stream: Int, mode: FollowRenderer.Mode, color: Bool, sink: OutputSink) {
         self.stream = stream
@@ -32,8 +34,10 @@ public final class FollowView {
     public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
         guard let segment = analyzed.segment, segment.stream == stream, let tcp = analyzed.packet.tcp else { return }
         if !found {
-            renderer.header(stream: stream, client: segment.connection.client, server: segment.connection.server,
-                            into: &output)
+            node0IsClient = segment.fromClient
+            let (client, server) = (segment.connection.client, segment.connection.server)
+            renderer.header(stream: stream, node0: node0IsClient ? client : server, node1: node0IsClient ? server : client,
+                            node0IsClient: node0IsClient, into: &output)
             found = true
         }
         let packet = analyzed.packet
@@ -50,7 +54,7 @@ public final class FollowView {
 
     private func emit(_ events: [DirectedStreamEvent]) {
         for directed in events {
-            renderer.render(directed.event, fromClient: directed.fromClient, into: &output)
+            renderer.render(directed.event, fromNode0: directed.fromClient == node0IsClient, into: &output)
         }
     }
 }

@@ -28,21 +28,22 @@ public struct FollowRenderer {
         self.palette = palette
     }
 
-    public func header(stream: Int, client: Endpoint, server: Endpoint, into out: inout OutputBuffer) {
+    /// Node 0 is the sender of the stream's first captured segment, as in tshark: the client
+    /// when the handshake was captured, the server when the capture began mid-connection with
+    /// its data. Node 0's bytes are at the margin, node 1's indented by a tab.
+    public func header(stream: Int, node0: Endpoint, node1: Endpoint, node0IsClient: Bool, into out: inout OutputBuffer) {
         out.append("\n\(FollowRenderer.rule)\nFollow: tcp,\(mode.rawValue)\nFilter: tcp.stream eq \(stream)\n")
-        out.append("Node 0: \(client)" + FollowRenderer.clientLabel + "\n")
-        out.append("Node 1: \(server)" + FollowRenderer.serverLabel + "\n")
+        out.append("Node 0: \(node0) (\(node0IsClient ? "client" : "server"))\n")
+        out.append("Node 1: \(node1) (\(node0IsClient ? "server" : "client"): its bytes are indented by a tab)\n")
     }
-
-    /// The labels tcplab adds to tshark's Node lines.
-    public static let clientLabel = " (client)"
-    public static let serverLabel = " (server: its bytes are indented by a tab)"
 
     public func footer(into out: inout OutputBuffer) {
         out.append(FollowRenderer.rule + "\n")
     }
 
-    public mutating func render(_ event: StreamEvent, fromClient: Bool, into out: inout OutputBuffer) {
+    /// `fromNode0`: the bytes were sent by node 0 (see `header`).
+    public mutating func render(_ event: StreamEvent, fromNode0: Bool, into out: inout OutputBuffer) {
+        let fromClient = fromNode0  // node 0's bytes take the margin and the first colour
         let indent = fromClient ? "" : "\t"
         let palette = self.palette
         let style: (String) -> String = { fromClient ? palette.red($0) : palette.blue($0) }
@@ -109,6 +110,9 @@ public struct FollowRenderer {
                 let byte = bytes[i]
                 line.append((0x20...0x7e).contains(byte) ? byte : UInt8(ascii: "."))
             }
+            // tshark ends a line at its last printable character: an ASCII column ending in a
+            // space loses it.
+            while line.last == 32 { line.removeLast() }
             lines.append(String(decoding: line, as: UTF8.self))
             index = end
         }

@@ -17,7 +17,7 @@ public struct TCPFlags: OptionSet, Hashable, Sendable {
     /// The names used in the JSON contract, in its order.
     public static let named: [(TCPFlags, String)] = [
         (.fin, "FIN"), (.syn, "SYN"), (.rst, "RST"), (.psh, "PSH"),
-        (.ack, "ACK"), (.urg, "URG"), (.ece, "ECE"), (.cwr, "CWR"),
+        (.ack, "ACK"), (.urg, "URG"), (.ece, "ECE"), (.cwr, "CWR"), (.ae, "AE"),
     ]
 
     public var names: [String] { TCPFlags.named.compactMap { contains($0.0) ? $0.1 : nil } }

@@ -20,9 +20,9 @@ struct FollowTsharkAgreementTests {
         if mode == "hex" { arguments.append("--hex") }
         let result = try TCPLabBinary.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
-        return result.stdout
-            .replacingOccurrences(of: " (client)\n", with: "\n")
-            .replacingOccurrences(of: " (server: its bytes are indented by a tab)\n", with: "\n")
+        // tcplab names each node's role after tshark's Node line: "(client)", "(server: …)".
+        return result.stdout.replacingOccurrences(of: #"(?m)^(Node [01]: \S+) \((client|server)[^)]*\)$"#,
+                                                  with: "$1", options: .regularExpression)
     }
 
     static func tsharkFollow(_ path: String, _ mode: String) throws -> String {

@@ -44,7 +44,7 @@ struct TsharkAgreementTests {
             expectEqual("win", "tcp.window_size_value")
             expectEqual("payload_hex", "tcp.payload")
 
-            let flags = UInt16(reference["tcp.flags"]!.dropFirst(2), radix: 16).map { TCPFlags(rawValue: $0 & 0xff).names }
+            let flags = UInt16(reference["tcp.flags"]!.dropFirst(2), radix: 16).map { TCPFlags(rawValue: $0 & 0x1ff).names }
             #expect(mine["flags"] as? [String] == flags, "\(capture) frame \(frame): flags")
             if flags?.contains("ACK") == true {
                 expectEqual("ack", "tcp.ack")
