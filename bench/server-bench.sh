@@ -21,9 +21,9 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 PACED_DEVICES=${PACED_DEVICES:-1000}
 PACED_RATE=${PACED_RATE:-10}
 PACED_SECONDS=${PACED_SECONDS:-10}
-BIN=.build/release/tcplab
+BIN=${TCPLAB:-.build/release/tcplab}
 OUT=bench/out
-DOC=docs/performance.md
+DOC=${DOC:-docs/performance.md}   # DOC=/tmp/x.md: figures elsewhere (a before/after comparison)
 
 [ -x "$BIN" ] || swift build -c release --product tcplab
 mkdir -p "$OUT"
