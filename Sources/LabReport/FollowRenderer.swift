@@ -110,9 +110,9 @@ public struct FollowRenderer {
                 let byte = bytes[i]
                 line.append((0x20...0x7e).contains(byte) ? byte : UInt8(ascii: "."))
             }
-            // tshark ends a line at its last printable character: an ASCII column ending in a
-            // space loses it.
-            while line.last == 32 { line.removeLast() }
+            // tshark drops one trailing space from a line (an ASCII column ending in spaces keeps
+            // all but one of them), so the same is done here to compare byte for byte.
+            if line.last == 32 { line.removeLast() }
             lines.append(String(decoding: line, as: UTF8.self))
             index = end
         }

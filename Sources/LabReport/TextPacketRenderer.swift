@@ -52,8 +52,9 @@ public struct TextPacketRenderer {
                              bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         var raw = "raw seq \(tcp.sequenceNumber)"
         if tcp.flags.contains(.ack) { raw += ", raw ack \(tcp.acknowledgementNumber)" }
-        if let scaled = segment.scaledWindow, scaled != Int(tcp.window) {
-            raw += "; window \(tcp.window) × \(scaled / max(1, Int(tcp.window))) = \(scaled) bytes (scaled)"
+        if let scaled = segment.scaledWindow, scaled != Int(tcp.window) || segment.windowScaleIsAssumed {
+            raw += "; window \(tcp.window) × \(scaled / max(1, Int(tcp.window))) = \(scaled) bytes (scaled"
+                + (segment.windowScaleIsAssumed ? ", assuming the peer accepted scaling: its SYN was not captured)" : ")")
         } else if segment.scaledWindow == nil {
             raw += "; window \(tcp.window) (scale unknown: the capture lacks a complete SYN, SYN-ACK pair)"
         }

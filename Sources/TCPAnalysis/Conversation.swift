@@ -46,12 +46,27 @@ public struct Conversation: Sendable {
 
     public var duration: Double { lastTime - firstTime }
 
-    /// The window shift a side's segments are scaled by: known once both SYNs were seen
-    /// (RFC 7323: scaling is on only when both sides offered it), nil before.
+    /// The window shift a side's segments are scaled by, decided as tshark decides it (RFC 7323:
+    /// scaling is on only when both SYNs offer it):
+    /// - a SYN or SYN-ACK seen without the option: no scaling either way (0);
+    /// - both seen with it: the side's own shift;
+    /// - only this side's SYN seen, with the option: its shift, on the assumption that the peer
+    ///   agreed (`windowScaleIsAssumed` says so);
+    /// - otherwise (no SYN seen, or its options cut off by the snapshot length): unknown (nil).
     func windowShift(fromClient: Bool) -> Int? {
-        guard sawSyn && sawSynAck && client.synOptionsComplete && server.synOptionsComplete else { return nil }
-        guard let clientShift = client.windowScale, let serverShift = server.windowScale else { return 0 }
-        return Int(min(14, fromClient ? clientShift : serverShift))
+        let own = fromClient ? client : server
+        let peer = fromClient ? server : client
+        let ownKnown = own.sawSyn && own.synOptionsComplete
+        let peerKnown = peer.sawSyn && peer.synOptionsComplete
+        if (ownKnown && own.windowScale == nil) || (peerKnown && peer.windowScale == nil) { return 0 }
+        guard ownKnown, let shift = own.windowScale else { return nil }
+        return Int(min(14, shift))
+    }
+
+    /// The shift of `windowShift` rests on the peer's SYN, which the capture lacks.
+    func windowScaleIsAssumed(fromClient: Bool) -> Bool {
+        let peer = fromClient ? server : client
+        return !(peer.sawSyn && peer.synOptionsComplete) && (windowShift(fromClient: fromClient) ?? 0) > 0
     }
 
     /// What a segment carries of its connection, as it stands now.

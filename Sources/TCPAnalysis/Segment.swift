@@ -40,6 +40,9 @@ public struct Segment: Sendable {
     public var nextSequence: UInt32
     /// The window scaled by the sender's negotiated shift; nil while the shift is unknown.
     public var scaledWindow: Int?
+    /// The scaling rests on an assumption: the peer's SYN was not captured, so whether it agreed
+    /// to window scaling is unknown (tshark assumes it did, and so does tcplab).
+    public var windowScaleIsAssumed = false
     public var handshake: HandshakeStep?
     public var teardown: TeardownMarks = []
     /// The first segment seen of a connection whose SYN was not captured.

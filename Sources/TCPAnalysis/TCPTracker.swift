@@ -128,6 +128,7 @@ public final class TCPTracker {
             segment.scaledWindow = Int(tcp.window)
         } else if let shift = conversation.windowShift(fromClient: fromClient) {
             segment.scaledWindow = Int(tcp.window) << shift
+            segment.windowScaleIsAssumed = conversation.windowScaleIsAssumed(fromClient: fromClient)
         }
 
         // The ending.
