@@ -85,8 +85,8 @@ struct ExpertAnalysis {
         }
 
         if length > 0 || !flags.isDisjoint(with: [.syn, .fin]), !result.flags.contains(.keepAlive) {
-            classifyResend(seq: seq, length: length, time: time, sender: sender, receiver: receiver,
-                           initialRoundTrip: initialRoundTrip, into: &result.flags)
+            classifyResend(seq: seq, length: length, synOrFin: !flags.isDisjoint(with: [.syn, .fin]), time: time,
+                           sender: sender, receiver: receiver, initialRoundTrip: initialRoundTrip, into: &result.flags)
         }
 
         // Remember the highest sequence number sent (zero-window probes do not count).
@@ -120,7 +120,7 @@ struct ExpertAnalysis {
 
     /// Retransmission, fast retransmission, spurious retransmission or out-of-order, in
     /// Wireshark's order of checks.
-    private static func classifyResend(seq: SequenceNumber, length: Int, time: Double,
+    private static func classifyResend(seq: SequenceNumber, length: Int, synOrFin: Bool, time: Double,
                                        sender: HalfConnection, receiver: HalfConnection,
                                        initialRoundTrip: Double?, into flags: inout AnalysisFlags) {
         let notAdvanced = sender.nextSequence.map { seq < $0 } ?? false
@@ -130,10 +130,12 @@ struct ExpertAnalysis {
             flags.formUnion([.fastRetransmission, .retransmission])
             return
         }
-        // Soon after the highest segment, and not simply a copy of it: out of order.
+        // Soon after the highest segment, and not simply a copy of it (a SYN or FIN counts one
+        // byte), nor one that starts a byte early: out of order.
         let threshold = initialRoundTrip ?? 0.003
-        if notAdvanced && time - sender.nextSequenceTime < threshold
-            && sender.nextSequence != seq + length {
+        let copiesHighest = sender.nextSequence == seq + length + (synOrFin ? 1 : 0)
+        let startsOneEarly = length > 1 && sender.nextSequence == seq + 1
+        if notAdvanced && time - sender.nextSequenceTime < threshold && !copiesHighest && !startsOneEarly {
             flags.insert(.outOfOrder)
             return
         }
