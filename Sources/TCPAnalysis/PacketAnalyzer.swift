@@ -45,8 +45,9 @@ public final class PacketAnalyzer {
         var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)
         if firstTime == nil { firstTime = result.time }
         if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {
+            let malformed = packet.error.map { $0.kind == .malformed && $0.layer == "TCP" && $0.field == "data offset" } ?? false
             result.segment = tracker.track(tcp, from: source, to: destination, payloadLength: packet.payloadLength,
-                                           time: result.time, frame: frame)
+                                           time: result.time, frame: frame, headerIsMalformed: malformed)
         }
         return result
     }

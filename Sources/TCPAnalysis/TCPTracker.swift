@@ -32,8 +32,10 @@ public final class TCPTracker {
     /// Connections seen so far.
     public var conversationCount: Int { nextIndex }
 
+    /// `headerIsMalformed`: the TCP header contradicts its packet (a data offset beyond the IP
+    /// payload); the segment is tracked but left out of the expert analysis, as Wireshark does.
     public func track(_ tcp: TCPHeader, from source: IPAddress, to destination: IPAddress,
-                      payloadLength: Int, time: Double, frame: Int) -> Segment {
+                      payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool = false) -> Segment {
         let sourceEndpoint = Endpoint(address: source, port: tcp.sourcePort)
         let destinationEndpoint = Endpoint(address: destination, port: tcp.destinationPort)
         let key = ConversationKey(sourceEndpoint, destinationEndpoint)
@@ -58,7 +60,7 @@ public final class TCPTracker {
         let isFirstPacket = box.value.client.segments + box.value.server.segments == 0
 
         var segment = update(box, tcp, fromClient: fromClient, payloadLength: payloadLength,
-                             time: time, frame: frame)
+                             time: time, frame: frame, headerIsMalformed: headerIsMalformed)
         segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
 
         packetsSinceSweep += 1
@@ -75,13 +77,13 @@ public final class TCPTracker {
     }
 
     private func update(_ box: ConversationBox, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int) -> Segment {
-        let segment = update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, frame: frame)
-        return segment
+                        payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool) -> Segment {
+        update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, frame: frame,
+               headerIsMalformed: headerIsMalformed)
     }
 
     private func update(_ conversation: inout Conversation, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int) -> Segment {
+                        payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool) -> Segment {
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
         let ack = tcp.acknowledgementNumber
@@ -156,7 +158,9 @@ public final class TCPTracker {
         sender.payloadBytes += payloadLength
         sender.segments += 1
 
-        let expert = ExpertAnalysis.analyze(
+        // A header that contradicts its own packet (Wireshark: "Short segment", a malformed
+        // packet) is numbered but not analysed: its numbers cannot be trusted.
+        let expert = headerIsMalformed ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
             tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
             receiverShift: conversation.windowShift(fromClient: !fromClient),
             initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time)
