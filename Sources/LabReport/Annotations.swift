@@ -29,6 +29,16 @@ public enum Annotations {
                          + "but a fraction must be below 1,000,000,000 (the record is damaged); tshark shows it as it is, "
                          + "and every time computed from it is meaningless.")
         }
+        for outer in analyzed.packet.outerNetworks {
+            switch outer {
+            case .ipv4(let header):
+                lines.append("Tunnelled: this packet travels inside an IPv4 packet \(header.sourceAddress) → \(header.destinationAddress) "
+                             + "(IP protocol \(header.protocolNumber): \(header.protocolNumber == 41 ? "IPv6 in IPv4" : "IP in IP")).")
+            case .ipv6(let header):
+                lines.append("Tunnelled: this packet travels inside an IPv6 packet \(header.source) → \(header.destination).")
+            default: break
+            }
+        }
         for note in analyzed.notes { lines.append(note) }
         if analyzed.packet.isIPFragment {
             lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")

@@ -20,6 +20,9 @@ public struct Packet: Sendable {
     }
 
     public var link: LinkHeader?
+    /// Tunnels around `network`, outermost first (IPv4 carrying IPv6 in a 6in4 tunnel, IP in IP).
+    public var outerNetworks: [Network] = []
+    /// The network layer that carries the transport (the innermost one).
     public var network: Network?
     public var transport: Transport?
     /// Where the transport payload starts in the captured bytes, and how many of its bytes were captured.

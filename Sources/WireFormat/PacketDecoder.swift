@@ -116,6 +116,12 @@ public struct PacketDecoder: Sendable {
             packet.transport = .icmp(try ICMPHeader.parse(ipPayload, version: 4))
         case 58:
             packet.transport = .icmp(try ICMPHeader.parse(ipPayload, version: 6))
+        case 4, 41:
+            // IP in IP (RFC 2003) and IPv6 in IPv4 (RFC 4213, 6in4 tunnels): the packet inside is
+            // what carries the TCP; the tunnel's header is kept as an outer layer.
+            if let outer = packet.network { packet.outerNetworks.append(outer) }
+            try decodeNetwork(ipPayload, type: upperProtocol == 4 ? EtherType.ipv4 : EtherType.ipv6,
+                              base: transportBase, into: &packet)
         default:
             packet.transport = .unknown(protocolNumber: upperProtocol)
         }
