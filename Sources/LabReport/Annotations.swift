@@ -32,10 +32,12 @@ public enum Annotations {
         for outer in analyzed.packet.outerNetworks {
             switch outer {
             case .ipv4(let header):
+                let kind = [41: "IPv6 in IPv4", 4: "IP in IP", 17: "UDP: Geneve or VXLAN"][header.protocolNumber] ?? "a tunnel"
                 lines.append("Tunnelled: this packet travels inside an IPv4 packet \(header.sourceAddress) → \(header.destinationAddress) "
-                             + "(IP protocol \(header.protocolNumber): \(header.protocolNumber == 41 ? "IPv6 in IPv4" : "IP in IP")).")
+                             + "(IP protocol \(header.protocolNumber): \(kind)).")
             case .ipv6(let header):
-                lines.append("Tunnelled: this packet travels inside an IPv6 packet \(header.source) → \(header.destination).")
+                lines.append("Tunnelled: this packet travels inside an IPv6 packet \(header.source) → \(header.destination)"
+                             + (header.upperProtocol == 17 ? " (UDP: Geneve or VXLAN)." : "."))
             default: break
             }
         }

@@ -108,6 +108,7 @@ public struct PacketDecoder: Sendable {
             if let optionsError = header.optionsError { throw optionsError }
         case 17:
             let header = try UDPHeader.parse(ipPayload)
+            if try decodeUDPTunnel(header, ipPayload.tail(from: 8), base: transportBase + 8, into: &packet) { return }
             packet.transport = .udp(header)
             packet.payloadOffset = transportBase + 8
             packet.payloadLength = max(0, claimed - 8)
@@ -125,5 +126,42 @@ public struct PacketDecoder: Sendable {
         default:
             packet.transport = .unknown(protocolNumber: upperProtocol)
         }
+    }
+
+    /// Geneve (UDP 6081, RFC 8926) and VXLAN (UDP 4789, RFC 7348), on their standard ports as
+    /// tshark decodes them: the packet inside is what carries the TCP, the outer IP layer is kept
+    /// as a tunnel. Returns false when the datagram is no such tunnel.
+    private func decodeUDPTunnel(_ udp: UDPHeader, _ bytes: UnsafeRawBufferPointer, base: Int,
+                                 into packet: inout Packet) throws -> Bool {
+        let innerType: UInt16
+        let innerStart: Int
+        switch udp.destinationPort {
+        case 6081:
+            guard bytes.count >= 8 else { throw DecodeError.truncated("Geneve", "header", need: 8, have: bytes.count) }
+            let optionsLength = Int(bytes.u8(0) & 0x3f) * 4
+            innerType = bytes.u16(2)
+            innerStart = 8 + optionsLength
+            guard bytes.count >= innerStart else {
+                throw DecodeError.truncated("Geneve", "options", need: innerStart, have: bytes.count)
+            }
+        case 4789:
+            guard bytes.count >= 8 else { throw DecodeError.truncated("VXLAN", "header", need: 8, have: bytes.count) }
+            innerType = 0x6558  // always an Ethernet frame
+            innerStart = 8
+        default:
+            return false
+        }
+        if let outer = packet.network { packet.outerNetworks.append(outer) }
+        var inner = bytes.tail(from: innerStart)
+        var innerBase = base + innerStart
+        var networkType = innerType
+        if innerType == 0x6558 {  // transparent Ethernet bridging
+            let ethernet = try EthernetHeader.parse(inner)
+            networkType = ethernet.etherType
+            inner = inner.tail(from: ethernet.headerLength)
+            innerBase += ethernet.headerLength
+        }
+        try decodeNetwork(inner, type: networkType, base: innerBase, into: &packet)
+        return true
     }
 }
