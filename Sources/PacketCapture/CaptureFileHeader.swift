@@ -53,9 +53,12 @@ struct CaptureFileHeader {
     /// What is wrong with the header, in a student's words; nil when nothing is.
     var problem: String? {
         guard !isPcapng else { return nil }
-        guard snapshotLength == 0 || snapshotLength > Self.largestSnapshotLength else { return nil }
+        // Above libpcap's own limit is not damage: other tools write such files (Wireshark reads
+        // them, and so does libpcap, with its limit). 0, or a length that is negative as the
+        // signed number the format means, cannot be right.
+        guard snapshotLength == 0 || snapshotLength >= 0x8000_0000 else { return nil }
         return "its snapshot length (bytes 16–19) is \(snapshotLength), but a capture keeps between 1 and "
-            + "\(Self.largestSnapshotLength) bytes of each packet. libpcap read the records with its own limit "
+            + "2147483647 bytes of each packet. libpcap read the records with its own limit "
             + "instead; every record it could read is shown above."
     }
 }

@@ -5,6 +5,27 @@ import Testing
 /// A damaged capture, made from a real fixture by one precise cut or overwrite, read with the
 /// real binary: what decoded is printed, then one error naming the record and what is wrong,
 /// exit status 1; never a crash or a hang.
+/// Not damage: a snapshot length above libpcap's own limit (262,144), as other tools write.
+@Suite("Command line: unusual but sound captures")
+struct UnusualCaptureTests {
+    @Test func aSnapshotLengthAboveLibpcapsLimitIsRead() throws {
+        var file = Array(try Data(contentsOf: URL(fileURLWithPath: fixturePath("handshake-readings-fin.pcap"))))
+        let snaplen: UInt32 = 1 << 20
+        for index in 0..<4 { file[16 + index] = UInt8(truncatingIfNeeded: snaplen >> (8 * index)) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-snaplen-\(UUID().uuidString).pcap").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try TCPLabBinary.run(["read", path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try jsonLines(result.stdout).count == 20)
+        #expect(!result.stderr.contains("damaged"))
+        let html = path + ".html"
+        defer { try? FileManager.default.removeItem(atPath: html) }
+        #expect(try TCPLabBinary.run(["ladder", path, "--html", html]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: html))
+    }
+}
+
 @Suite("Command line: damaged captures")
 struct DamagedCaptureTests {
     struct Damage: CustomTestStringConvertible, Sendable {
