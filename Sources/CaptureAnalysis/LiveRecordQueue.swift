@@ -57,6 +57,9 @@ final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `c
             if let failure { self.failure = nil; throw failure }
             return .end
         }
+        // Ctrl-C was pressed and the drain thread is still in libpcap: ask again (a wake-up of
+        // its poll can be missed), every quiet tick, until it has stopped.
+        if PacketSource.stopRequested { source.breakLoop() }
         return .quiet
     }
 

@@ -1,10 +1,14 @@
 import CPcap
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Set by `PacketSource.breakLoop(_:)` (a signal handler): one live capture per process.
+private let stopFlag = Atomic<Bool>(false)
 
 /// Owns one libpcap handle: a live interface or a saved file (pcap or pcapng).
 ///
@@ -197,7 +201,16 @@ public final class PacketSource {
 
     /// An opaque token for `breakLoop(token)` from a C signal handler, which cannot capture `self`.
     public var breakToken: OpaquePointer { handle }
-    public static func breakLoop(_ token: OpaquePointer) { pcap_breakloop(token) }
+
+    /// From a signal handler: asks the capture to stop. Also remembered (`stopRequested`), so a
+    /// reader that waits on another thread can ask libpcap again should one wake-up be missed.
+    public static func breakLoop(_ token: OpaquePointer) {
+        stopFlag.store(true, ordering: .relaxed)  // lock-free: safe in a signal handler
+        pcap_breakloop(token)
+    }
+
+    /// Whether a signal handler asked the capture to stop (`breakLoop(_:)`).
+    public static var stopRequested: Bool { stopFlag.load(ordering: .relaxed) }
 
     /// Kernel counters for a live capture.
     public func statistics() -> CaptureStatistics? {

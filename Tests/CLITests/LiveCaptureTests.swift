@@ -118,6 +118,10 @@ struct LiveCaptureTests {
             usleep(300_000)
             kill(capture.processIdentifier, SIGINT)
         }
+        // A capture that does not stop fails the test (exit status), it does not hang it.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) {
+            if capture.isRunning { kill(capture.processIdentifier, SIGKILL) }
+        }
         // Read only now: with -q nothing was written; otherwise the reader stalled until here.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let rest = err.fileHandleForReading.readDataToEndOfFile()
