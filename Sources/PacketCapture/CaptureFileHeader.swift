@@ -14,9 +14,6 @@ struct CaptureFileHeader {
     /// Classic pcap only (pcapng keeps it per interface).
     var snapshotLength: UInt32
 
-    /// The largest snapshot length libpcap writes (MAXIMUM_SNAPLEN).
-    static let largestSnapshotLength: UInt32 = 262_144
-
     /// nil when the file cannot be read or is neither format (libpcap then gives the error).
     init?(path: String) {
         guard let stream = fopen(path, "rb") else { return nil }

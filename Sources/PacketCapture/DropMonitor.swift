@@ -13,8 +13,6 @@ public struct DropMonitor {
     public let interval: Double
     private var nextCheck = 0.0
     private var reported: UInt32 = 0
-    /// The last counters read.
-    public private(set) var latest: CaptureStatistics?
 
     public init(interval: Double = 0.25) { self.interval = interval }
 
@@ -25,7 +23,6 @@ public struct DropMonitor {
         guard source.isLive, now >= nextCheck else { return nil }
         nextCheck = now + interval
         guard let stats = source.statistics() else { return nil }
-        latest = stats
         let dropped = stats.droppedByKernel
         guard dropped > reported else { return nil }
         defer { reported = dropped }

@@ -183,7 +183,7 @@ private final class LiveCaptureMonitor {
     private let source: PacketSource
     private let flush: () -> Void
     private var nextFlush = 0.0
-    private(set) var drops = DropMonitor()
+    private var drops = DropMonitor()
 
     init(source: PacketSource, flush: @escaping () -> Void) {
         self.source = source

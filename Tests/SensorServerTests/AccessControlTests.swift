@@ -66,9 +66,12 @@ struct AccessControlTests {
         try await neighbour.write("1,2,3.0,4.0\n")
         #expect(await eventually { recorder.readings.count == 1 })
 
-        // A closed connection frees its slot for the same address.
+        // A closed connection frees its slot for the same address. The gate frees it when the
+        // channel's close completes, which may come after the disconnect event: wait for the
+        // gate's own count (greedy[1] and the neighbour stay open), not for the event alone.
         try await greedy[0].close()
         #expect(await eventually { recorder.disconnections.count == 1 })
+        #expect(await eventually { await server.statistics().connectionsOpen == 2 })
         let again = try await LoopbackClient.connect(port: server.port, from: "127.0.0.1")
         try await again.write("2,3,3.0,4.0\n")
         #expect(await eventually { recorder.readings.count == 2 })
