@@ -18,6 +18,11 @@ public final class CaptureReader {
     /// A live capture's queue between the kernel's ring and the views, in bytes (see
     /// `LiveRecordQueue`); 0 takes records straight off the ring, one at a time.
     public var liveQueueBytes = 256 << 20
+    private var liveQueue: LiveRecordQueue?
+
+    /// A live capture's kernel counters, as read by the thread that owns the handle while the
+    /// capture runs (nil before it starts); after `read` returns, ask `source.statistics()`.
+    public var liveStatistics: CaptureStatistics? { liveQueue?.statistics }
 
     /// `keepHistory`: keep every connection for summaries and graders (memory grows with the
     /// connections); without it memory follows the open connections only.
@@ -59,7 +64,11 @@ public final class CaptureReader {
     private func readLive(limit: Int?, housekeeping: ((_ quiet: Bool) -> Void)?,
                           _ body: (CapturedPacket) throws -> Void) throws {
         let queue = LiveRecordQueue(source: source, maxBytes: liveQueueBytes)
-        defer { queue.stop() }
+        liveQueue = queue
+        defer {
+            queue.stop()
+            liveQueue = nil
+        }
         while limit.map({ records < $0 }) ?? true {
             switch try queue.next(timeout: 0.02) {
             case .record(let record):

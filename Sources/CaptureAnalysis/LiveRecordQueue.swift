@@ -6,7 +6,11 @@ import PacketCapture
 /// thread decodes and prints. A terminal that scrolls slowly, or a pager left open, then holds up
 /// only this queue, not the ring. The queue is bounded (`maxBytes`): when it is full the drain
 /// thread waits, the ring fills, and the kernel drops and counts — the one loss that is reported.
-final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `condition`
+///
+/// Only the drain thread touches the libpcap handle while it runs (a `pcap_t` is not
+/// thread-safe): it also reads the kernel's counters, every `statisticsInterval` seconds, for
+/// the reader to show.
+final class LiveRecordQueue: @unchecked Sendable {  // every var guarded by `condition`
     struct Record {
         var number: Int
         var seconds: Int
@@ -20,9 +24,14 @@ final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `c
     private var head = 0
     private var queuedBytes = 0
     private let maxBytes: Int
+    /// The drain thread has left libpcap for good.
     private var finished = false
+    /// Set by `stop`: a drain thread waiting for room gives up waiting.
+    private var stopping = false
     private var failure: (any Error)?
     private let source: PacketSource
+    private var latestStatistics: CaptureStatistics?
+    private static let statisticsInterval = 0.25
 
     init(source: PacketSource, maxBytes: Int) {
         self.source = source
@@ -32,9 +41,14 @@ final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `c
         thread.start()
     }
 
-    /// The next record, or nil after `timeout` seconds with none; throws what reading the ring
-    /// threw, once the records before it are taken. `.end` when the capture is over.
+    /// A record; `.quiet` when none came within the timeout; `.end` when the capture is over.
     enum Next { case record(Record), quiet, end }
+
+    /// The kernel's counters as the drain thread last read them.
+    var statistics: CaptureStatistics? { condition.withLock { latestStatistics } }
+
+    /// The next record, waiting at most `timeout` seconds; throws what reading the ring threw,
+    /// once the records before it are taken.
 
     func next(timeout: Double) throws -> Next {
         condition.lock()
@@ -71,13 +85,19 @@ final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `c
         condition.unlock()
         source.breakLoop()
         condition.lock()
-        while !drained { condition.wait() }
+        while !finished { condition.wait() }
         condition.unlock()
     }
 
-    private var drained = false
-
     private func drain() {
+        var nextSample = 0.0
+        func sampleStatistics(force: Bool = false) {
+            let now = MonotonicClock.seconds
+            guard force || now >= nextSample else { return }
+            nextSample = now + Self.statisticsInterval
+            let stats = source.statistics()
+            condition.withLock { latestStatistics = stats }
+        }
         do {
             while true {
                 let step = try source.next { record in
@@ -94,19 +114,17 @@ final class LiveRecordQueue: @unchecked Sendable {  // every field guarded by `c
                     condition.unlock()
                 }
                 if step == .end { break }
+                sampleStatistics()
             }
         } catch {
             condition.lock()
             failure = error
             condition.unlock()
         }
+        sampleStatistics(force: true)
         condition.lock()
         finished = true
-        drained = true
         condition.broadcast()
         condition.unlock()
     }
-
-    /// Set by `stop`: a drain thread waiting for room gives up waiting.
-    private var stopping = false
 }

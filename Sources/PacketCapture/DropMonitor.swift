@@ -4,25 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Watches a live capture's kernel counters so a loss is reported while it happens, not only at
-/// the end: a capture with drops is incomplete, and answers taken from it may be wrong.
-///
-/// Asks the kernel at most every `interval` seconds (one getsockopt), so it can be called for
-/// every packet.
+/// Tells, from a live capture's kernel counters, when packets were lost since the last time it
+/// said so: a capture with drops is incomplete, and answers taken from it may be wrong.
 public struct DropMonitor {
-    public let interval: Double
-    private var nextCheck = 0.0
     private var reported: UInt32 = 0
 
-    public init(interval: Double = 0.25) { self.interval = interval }
+    public init() {}
 
-    /// The packets dropped since the last report, and in all, when the kernel has dropped more
-    /// since then; nil otherwise (or when it is not yet time to ask).
-    public mutating func check(_ source: PacketSource, now: Double = MonotonicClock.seconds)
-        -> (new: UInt32, total: UInt32)? {
-        guard source.isLive, now >= nextCheck else { return nil }
-        nextCheck = now + interval
-        guard let stats = source.statistics() else { return nil }
+    /// The packets dropped since the last report, and in all; nil when there are no new ones.
+    public mutating func newDrops(in stats: CaptureStatistics) -> (new: UInt32, total: UInt32)? {
         let dropped = stats.droppedByKernel
         guard dropped > reported else { return nil }
         defer { reported = dropped }

@@ -139,7 +139,7 @@ extension TCPLab {
             let reader = CaptureReader(source: source, keepHistory: !quiet && output.view.needsHistory)
             reader.liveQueueBytes = queueSize << 20
             let view = quiet ? nil : PacketView(reader: reader, options: output.view, sink: StandardOutput.sink)
-            let monitor = LiveCaptureMonitor(source: source) {
+            let monitor = LiveCaptureMonitor(reader: reader) {
                 view?.flush()
                 writer?.flush()
             }
@@ -180,13 +180,13 @@ extension TCPLab {
 /// packet), and kernel drops said the moment they are seen, on stderr.
 private final class LiveCaptureMonitor {
     private static let flushInterval = 0.02
-    private let source: PacketSource
+    private let reader: CaptureReader
     private let flush: () -> Void
     private var nextFlush = 0.0
     private var drops = DropMonitor()
 
-    init(source: PacketSource, flush: @escaping () -> Void) {
-        self.source = source
+    init(reader: CaptureReader, flush: @escaping () -> Void) {
+        self.reader = reader
         self.flush = flush
     }
 
@@ -196,7 +196,7 @@ private final class LiveCaptureMonitor {
             flush()
             nextFlush = now + Self.flushInterval
         }
-        if let dropped = drops.check(source, now: now) {
+        if let stats = reader.liveStatistics, let dropped = drops.newDrops(in: stats) {
             StandardError.print(CaptureLossReport.warning(new: dropped.new, total: dropped.total))
         }
     }
