@@ -110,4 +110,9 @@ public struct ConnectionContext: Sendable, Equatable {
     public var ending: ConnectionEnding
     /// Reset, refused, or both FINs acknowledged: no later byte belongs to this connection.
     public var isOver: Bool
+
+    /// What a segment holds while the tracker works on it, before its connection's state is known.
+    static let pending = ConnectionContext(
+        client: Endpoint(address: .v4(0), port: 0), server: Endpoint(address: .v4(0), port: 0), clientISN: nil,
+        serverISN: nil, clientBase: nil, serverBase: nil, ending: .open, isOver: false)
 }

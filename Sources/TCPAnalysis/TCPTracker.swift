@@ -94,7 +94,7 @@ public final class TCPTracker {
         if sender.base == nil { sender.base = flags.contains(.syn) ? seq : seq - 1 }
         if receiver.base == nil && flags.contains(.ack) { receiver.base = ack - 1 }
 
-        var segment = Segment(stream: conversation.index, connection: conversation.context, fromClient: fromClient,
+        var segment = Segment(stream: conversation.index, connection: .pending, fromClient: fromClient,
                               relativeSequence: sender.relative(seq),
                               relativeAcknowledgement: flags.contains(.ack) ? receiver.relative(ack) : nil,
                               nextSequence: 0)
@@ -179,7 +179,7 @@ public final class TCPTracker {
         conversation.lastTime = time
         conversation.lastFrame = frame
         updateEnding(&conversation, segment)
-        segment.connection = conversation.context
+        segment.connection = conversation.context  // once, after every change this segment made
         return segment
     }
 

@@ -66,15 +66,7 @@ enum StandardOutput {
     static let sink = OutputSink { bytes in
         // Whatever `print` left in stdio's buffer goes first, so the two never interleave.
         fflush(nil)
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                exit(0)
-            }
-            offset += written
-        }
+        if !writeWhole(bytes, to: STDOUT_FILENO) { exit(0) }
     }
 
     static func write(_ buffer: inout OutputBuffer) { sink.drain(&buffer) }
@@ -95,15 +87,20 @@ enum StandardOutputLine {
 
 private func writeWhole(_ text: String, to descriptor: Int32) {
     var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+    text.withUTF8 { _ = writeWhole($0, to: descriptor) }
+}
+
+/// All of `bytes` with write(2), however many calls it takes; false when the descriptor refuses
+/// them (a closed pipe).
+private func writeWhole(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return false }
+        offset += written
     }
+    return true
 }
 
 /// A number of seconds from the command line: finite, within `range` (a day at most by default,
