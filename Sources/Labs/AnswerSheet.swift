@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 /// A student's answers: a flat TOML file of `key = value`.
@@ -48,9 +49,28 @@ public struct AnswerSheet: Sendable {
     }
 }
 
+extension AnswerSheet {
+    /// A student's answers file, read as `lab check` and `lab grade` read it: the mistakes students
+    /// make (a capture given as the answers, a binary file, bad TOML) are said plainly.
+    public static func load(file path: String) throws(AnswerSheetError) -> AnswerSheet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        let captureMagics: [[UInt8]] = [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1],
+                                        [0xa1, 0xb2, 0x3c, 0x4d], [0x0a, 0x0d, 0x0d, 0x0a]]
+        if captureMagics.contains(where: { data.prefix(4).elementsEqual($0) }) { throw .isCapture }
+        guard let text = String(data: data, encoding: .utf8) else { throw .notText }
+        return try AnswerSheet(toml: text)
+    }
+}
+
 public enum AnswerSheetError: Error, Sendable, CustomStringConvertible {
     case syntax(line: Int, column: Int, detail: String)
     case notFlat(key: String)
+    case unreadable(reason: String)
+    /// A capture given where the answers belong (`--pcap` and `--answers` swapped).
+    case isCapture
+    case notText
 
     /// TOMLKit's message, in words a student can act on where one is known.
     static func plain(_ detail: String) -> String {
@@ -72,6 +92,12 @@ public enum AnswerSheetError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .syntax(let line, let column, let detail):
             return "line \(line), column \(column): \(Self.plain(detail)). Each line should read `key = value` (words in quotes)."
+        case .unreadable(let reason):
+            return "the answers file cannot be read: \(reason)"
+        case .isCapture:
+            return "it is a capture, not an answers file: did you swap --pcap and --answers? (--pcap YOUR.pcap --answers YOUR.toml)"
+        case .notText:
+            return "it is not a text file; the answers file is the template from `tcplab lab answers N`, filled in"
         case .notFlat(let key):
             return "'\(key)' is a table or a list; the answers file is flat: one `key = number` or `key = \"word\"` per line."
         }

@@ -55,7 +55,7 @@ public struct ClassGrader: Sendable {
         }
         let sheet: AnswerSheet
         do {
-            sheet = try AnswerSheet(toml: String(contentsOf: folder.appendingPathComponent(answers), encoding: .utf8))
+            sheet = try AnswerSheet.load(file: folder.appendingPathComponent(answers).path)
         } catch {
             return Part(name: part, report: nil, problem: "\(answers): \(error)")
         }

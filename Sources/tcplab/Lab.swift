@@ -114,7 +114,12 @@ extension TCPLab.LabCommand {
 
         func run() throws {
             let lab = which.lab.onPort(UInt16(port))
-            let sheet = try AnswerFile.read(answers)
+            let sheet: AnswerSheet
+            do {
+                sheet = try AnswerSheet.load(file: answers)
+            } catch {
+                throw CommandFailure("\(answers): \(error)")
+            }
             let facts = try CaptureFacts.load(file: pcap, streams: choice.selection.streams(in: pcap))
             let report: Grader.Report
             do {
@@ -174,34 +179,5 @@ enum LabFiles {
             }
         }
         return roots
-    }
-}
-
-/// The answers file of `lab check`, with the mistakes students make said plainly.
-enum AnswerFile {
-    static func read(_ path: String) throws -> AnswerSheet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure("cannot read the answers file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
-        }
-        if CaptureMagic.isCapture(data) {
-            throw CommandFailure("\(path) is a capture, not an answers file: did you swap --pcap and --answers? (--pcap YOUR.pcap --answers YOUR.toml)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandFailure("\(path) is not a text file; the answers file is the template from `tcplab lab answers N`, filled in")
-        }
-        do {
-            return try AnswerSheet(toml: text)
-        } catch {
-            throw CommandFailure("\(path): \(error)")
-        }
-    }
-}
-
-/// The first bytes of a pcap or pcapng file.
-enum CaptureMagic {
-    static func isCapture(_ data: Data) -> Bool {
-        let magics: [[UInt8]] = [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1],
-                                 [0xa1, 0xb2, 0x3c, 0x4d], [0x0a, 0x0d, 0x0d, 0x0a]]
-        return magics.contains { data.prefix(4).elementsEqual($0) }
     }
 }
