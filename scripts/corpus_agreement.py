@@ -19,7 +19,7 @@ tot = collections.Counter(); bad = collections.Counter(); ex = collections.defau
 frames_ts = 0; frames_missing = 0; badjson = 0; analysis_tot = 0; analysis_bad = 0
 for tsv in sorted(glob.glob(refdir + "/*.tshark.tsv")):
     name = os.path.basename(tsv)[:-len(".tshark.tsv")]
-    cap = [p for p in glob.glob(corpus + "/" + name + ".*")]
+    cap = [p for p in glob.glob(corpus + "/" + name + ".*") if not p.endswith((".tsv", ".err", ".tmp"))]
     if not cap: continue
     lines = open(tsv).read().split("\n")
     head = lines[0].split("\t"); rows = [dict(zip(head, l.split("\t"))) for l in lines[1:] if l]

@@ -66,7 +66,8 @@ struct ExpertAnalysis {
                 break checks
             }
             if repeatsLastAck && window != 0 && window == sender.lastWindow {
-                sender.duplicateAckCount += 1
+                // -1 marks a series that began after an "ACKed unseen segment" (see below).
+                sender.duplicateAckCount = max(sender.duplicateAckCount, 0) + 1
                 result.flags.insert(.duplicateAck)
                 result.duplicateAckNumber = sender.duplicateAckCount
                 result.duplicateAckFrame = sender.lastNonDuplicateAckFrame
@@ -78,10 +79,18 @@ struct ExpertAnalysis {
             sender.duplicateAckCount = 0
         }
 
-        // ACKed unseen segment: this ACK covers bytes the capture never saw from the peer.
+        // ACKed unseen segment: this ACK covers bytes the capture never saw from the peer. Said
+        // once per gap, as tshark 4.0 does: when the peer has sent more since, the boundary
+        // moves up to it; while it has not, the peer's duplicate-ACK counter, set to -1, holds
+        // the flag back until the peer's acknowledgement number changes.
         if flags.contains(.ack), let peerMax = receiver.maxSequenceToBeAcked, peerMax < ack {
-            result.flags.insert(.ackLostSegment)
-            receiver.maxSequenceToBeAcked = receiver.nextSequence
+            if let peerNext = receiver.nextSequence, peerMax < peerNext {
+                receiver.maxSequenceToBeAcked = peerNext
+                result.flags.insert(.ackLostSegment)
+            } else {
+                if receiver.duplicateAckCount == 0 { result.flags.insert(.ackLostSegment) }
+                receiver.duplicateAckCount = -1
+            }
         }
 
         if length > 0 || !flags.isDisjoint(with: [.syn, .fin]), !result.flags.contains(.keepAlive) {

@@ -30,6 +30,7 @@ public struct HalfConnection: Sendable {
     var nextSequenceTime = 0.0
     /// The end of the contiguous data seen from this side: an ACK beyond it acks unseen bytes.
     var maxSequenceToBeAcked: SequenceNumber?
+    /// Duplicate ACKs in the current series; -1 after an ACK of unseen data (Wireshark's marker).
     var duplicateAckCount = 0
     var lastNonDuplicateAckFrame = 0
     /// The expert flags of this side's previous segment.
