@@ -15,6 +15,16 @@ public struct IPv6Header: Equatable, Sendable {
     public var headerLength: Int = 40
     /// A Fragment extension header with offset ≠ 0 or more-fragments set.
     public var isFragment = false
+    /// The Jumbo Payload option's length (RFC 2675), in a hop-by-hop header, when the payload
+    /// length field is 0: Linux BIG TCP sends segments larger than 65,535 bytes this way.
+    public var jumboPayloadLength: UInt32?
+
+    /// Bytes after the fixed header, extension headers included, as the header claims them; nil
+    /// when the payload length is 0 without a jumbo option (a Linux GSO capture: trust the capture).
+    public var claimedPayloadLength: Int? {
+        if let jumboPayloadLength { return Int(jumboPayloadLength) }
+        return payloadLength == 0 ? nil : Int(payloadLength)
+    }
 
     public init(trafficClass: UInt8 = 0, flowLabel: UInt32 = 0, payloadLength: UInt16, nextHeader: UInt8,
                 hopLimit: UInt8 = 64, source: IPAddress, destination: IPAddress) {
@@ -63,6 +73,9 @@ public struct IPv6Header: Equatable, Sendable {
             guard bytes.count >= offset + length else {
                 throw DecodeError.truncated("IPv6", "extension header \(next)", need: offset + length, have: bytes.count)
             }
+            if next == hopByHop && header.payloadLength == 0 {
+                header.jumboPayloadLength = jumboOption(in: bytes, from: offset + 2, to: offset + length)
+            }
             header.extensionHeaders.append(next)
             next = bytes.u8(offset)
             offset += length
@@ -70,6 +83,20 @@ public struct IPv6Header: Equatable, Sendable {
         header.upperProtocol = next
         header.headerLength = offset
         return header
+    }
+
+    /// The Jumbo Payload option (type 0xC2, 4 bytes of length) among the options in `start..<end`.
+    private static func jumboOption(in bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt32? {
+        var index = start
+        while index < end {
+            let type = bytes.u8(index)
+            if type == 0 { index += 1; continue }  // Pad1
+            guard index + 2 <= end else { return nil }
+            let length = Int(bytes.u8(index + 1))
+            if type == 0xc2 && length == 4 && index + 6 <= end { return bytes.u32(index + 2) }
+            index += 2 + length
+        }
+        return nil
     }
 
     /// Encodes the fixed 40-byte header (extension headers are not re-encoded).

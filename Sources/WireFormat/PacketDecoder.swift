@@ -81,7 +81,8 @@ public struct PacketDecoder: Sendable {
             let header = try IPv6Header.parse(bytes)
             packet.network = .ipv6(header)
             headerLength = header.headerLength
-            claimed = Int(header.payloadLength) + 40 - headerLength
+            // Payload length 0: a jumbogram (BIG TCP), or a GSO capture whose length is the frame's.
+            claimed = (header.claimedPayloadLength ?? bytes.count - 40) + 40 - headerLength
             upperProtocol = header.upperProtocol
         case EtherType.arp:
             packet.network = .arp(try ARPHeader.parse(bytes))

@@ -121,3 +121,45 @@ struct DecoderTests {
         ])
     }
 }
+
+@Suite("Segments larger than 64 KiB (Linux BIG TCP and GSO captures)")
+struct LargeSegmentTests {
+    let raw = PacketDecoder(linkType: .raw)
+
+    func tcpBytes(payload: Int) -> [UInt8] {
+        TCPHeader(sourcePort: 5050, destinationPort: 40000, sequenceNumber: SequenceNumber(1000),
+                  acknowledgementNumber: SequenceNumber(1), flags: [.ack], window: 512).encode()
+            + [UInt8](repeating: 0x41, count: payload)
+    }
+
+    @Test func ipv6JumbogramTakesItsLengthFromTheJumboOption() {
+        let payload = 100_000
+        let tcp = tcpBytes(payload: payload)
+        let jumbo = UInt32(8 + tcp.count)  // hop-by-hop header included, fixed header not
+        var frame = IPv6Header(payloadLength: 0, nextHeader: 0, source: .v6(0, 1), destination: .v6(0, 2)).encode()
+        frame += [6, 0, 0xc2, 4, UInt8(jumbo >> 24), UInt8(jumbo >> 16 & 0xff), UInt8(jumbo >> 8 & 0xff), UInt8(jumbo & 0xff)]
+        frame += tcp
+        let packet = raw.decode(frame)
+        #expect(packet.error == nil)
+        guard case .ipv6(let header)? = packet.network else { Issue.record("no IPv6 header"); return }
+        #expect(header.jumboPayloadLength == jumbo)
+        #expect(packet.payloadLength == payload)
+        #expect(packet.capturedPayloadLength == payload)
+    }
+
+    @Test func ipv6LengthZeroWithoutJumboOptionTrustsTheCapture() {
+        let tcp = tcpBytes(payload: 70_000)
+        let frame = IPv6Header(payloadLength: 0, nextHeader: 6, source: .v6(0, 1), destination: .v6(0, 2)).encode() + tcp
+        let packet = raw.decode(frame)
+        #expect(packet.error == nil)
+        #expect(packet.payloadLength == 70_000)
+    }
+
+    @Test func ipv4TotalLengthZeroTrustsTheCapture() {
+        let tcp = tcpBytes(payload: 90_000)
+        let frame = IPv4Header(totalLength: 0, protocolNumber: 6, source: 0x0a00_0001, destination: 0x0a00_0002).encode() + tcp
+        let packet = raw.decode(frame)
+        #expect(packet.error == nil)
+        #expect(packet.payloadLength == 90_000)
+    }
+}
