@@ -42,8 +42,13 @@ public enum Annotations {
             }
         }
         for note in analyzed.notes { lines.append(note) }
-        if analyzed.packet.isIPFragment {
-            lines.append("This is an IP fragment: the datagram was split; only the first fragment carries the TCP header.")
+        if let reassembly = analyzed.packet.reassembly {
+            let frames = reassembly.frames.map(String.init).joined(separator: ", ")
+            lines.append("Rebuilt from the IP fragments in frames \(frames) (\(reassembly.datagram.bytes.count) bytes): "
+                         + "a router or the sender split this datagram; this frame completed it, so the segment is shown here.")
+        } else if analyzed.packet.isIPFragment {
+            lines.append("The datagram was split into fragments; the frame that completes it shows the segment "
+                         + "whole (as Wireshark does).")
         }
         if let error = analyzed.packet.error {
             lines.append("Decoding stopped here: \(error).")
@@ -131,6 +136,10 @@ enum NonTCPSummary {
             return "UDP \(udp.sourcePort) → \(udp.destinationPort), \(packet.payloadLength) bytes (not TCP)."
         case (_, .icmp(let icmp)?):
             return "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+        case (.ipv4(let ip)?, .unknown?) where ip.isFragment:
+            let id = String(ip.identification, radix: 16)
+            return "IPv4 fragment of a \(ip.protocolNumber == 6 ? "TCP" : "protocol \(ip.protocolNumber)") datagram: "
+                + "ID 0x\(id), offset \(Int(ip.fragmentOffset) * 8)\(ip.moreFragments ? ", more follow" : ", the last")."
         case (_, .unknown(let number)?):
             return "IP protocol \(number) (not decoded)."
         case (.unknown(let etherType)?, _):

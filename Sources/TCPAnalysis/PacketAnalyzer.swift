@@ -26,14 +26,14 @@ public struct AnalyzedPacket: Sendable {
 /// Decodes and tracks frames in order: the one path from captured bytes to annotated packets,
 /// shared by `read`, `capture`, the labs and the demo.
 public final class PacketAnalyzer {
-    public let decoder: PacketDecoder
+    public private(set) var decoder: DefragmentingDecoder
     public let tracker: TCPTracker
     /// Frames seen, TCP or not.
     public private(set) var frames = 0
     public private(set) var firstTime: Double?
 
     public init(linkType: LinkType, keepHistory: Bool = true) {
-        decoder = PacketDecoder(linkType: linkType)
+        decoder = DefragmentingDecoder(linkType: linkType)
         tracker = TCPTracker(keepHistory: keepHistory)
     }
 
@@ -41,7 +41,7 @@ public final class PacketAnalyzer {
     public func analyze(frame: Int, seconds: Int, nanoseconds: Int,
                         bytes: UnsafeRawBufferPointer) -> AnalyzedPacket {
         frames += 1
-        let packet = decoder.decode(bytes)
+        let packet = decoder.decode(bytes, frame: frame)
         var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)
         if firstTime == nil { firstTime = result.time }
         if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {

@@ -31,14 +31,20 @@ public struct Packet: Sendable {
     /// The payload length the headers claim (IP length minus headers): tshark's `tcp.len`.
     public var payloadLength = 0
     public var error: DecodeError?
+    /// Where the innermost network header starts in the frame.
+    public var networkOffset = 0
+    /// For a datagram rebuilt from IP fragments: the layers from `network` on were decoded from
+    /// its bytes, not the frame's, and `payloadOffset` counts in them.
+    public var reassembly: Reassembly?
 
     public init() {}
 
     /// The TCP/UDP payload within `frame` (the bytes this packet was decoded from), clamped to
     /// what was captured: the one place that turns `payloadOffset` into bytes.
     public func capturedPayload(in frame: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        let start = min(payloadOffset, frame.count)
-        return UnsafeRawBufferPointer(rebasing: frame[start..<min(start + capturedPayloadLength, frame.count)])
+        let bytes = reassembly.map { UnsafeRawBufferPointer($0.datagram.bytes) } ?? frame
+        let start = min(payloadOffset, bytes.count)
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + capturedPayloadLength, bytes.count)])
     }
 
     public var tcp: TCPHeader? {
@@ -69,4 +75,24 @@ public struct Packet: Sendable {
         default: return false
         }
     }
+}
+
+/// A datagram rebuilt from IP fragments, and the frames its fragments came in (the last one is
+/// the frame that shows it).
+public struct Reassembly: Sendable {
+    public let datagram: DatagramBytes
+    public let frames: [Int]
+}
+
+/// Bytes that stay where they are while any packet decoded from them lives, so payloads can be
+/// handed out as pointers like a frame's.
+public final class DatagramBytes: @unchecked Sendable {  // immutable after init
+    public let bytes: UnsafeMutableRawBufferPointer
+
+    init(_ source: [UInt8]) {
+        bytes = .allocate(byteCount: source.count, alignment: 8)
+        bytes.copyMemory(from: UnsafeRawBufferPointer(start: source, count: source.count))
+    }
+
+    deinit { bytes.deallocate() }
 }

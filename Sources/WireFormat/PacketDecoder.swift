@@ -69,6 +69,7 @@ public struct PacketDecoder: Sendable {
         case EtherType.ipv4:
             let header = try IPv4Header.parse(bytes)
             packet.network = .ipv4(header)
+            packet.networkOffset = base
             headerLength = header.headerLength
             // Total length 0 (TSO/GSO on Linux): trust the capture.
             claimed = header.totalLength == 0 ? bytes.count - headerLength : Int(header.totalLength) - headerLength
@@ -80,6 +81,7 @@ public struct PacketDecoder: Sendable {
         case EtherType.ipv6:
             let header = try IPv6Header.parse(bytes)
             packet.network = .ipv6(header)
+            packet.networkOffset = base
             headerLength = header.headerLength
             // Payload length 0: a jumbogram (BIG TCP), or a GSO capture whose length is the frame's.
             claimed = (header.claimedPayloadLength ?? bytes.count - 40) + 40 - headerLength

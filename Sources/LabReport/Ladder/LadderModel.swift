@@ -205,7 +205,9 @@ public final class LadderBuilder {
             rawAcknowledgement: tcp.flags.contains(.ack) ? tcp.acknowledgementNumber.rawValue : nil,
             length: analyzed.packet.payloadLength, analysis: segment.analysis,
             notes: LadderNotes.notes(for: segment), explanations: Annotations.lines(for: analyzed),
-            json: jsonText, frameBytes: Array(bytes), payloadOffset: analyzed.packet.payloadOffset,
+            // A datagram rebuilt from fragments is shown whole: its payload offset counts in it.
+            json: jsonText, frameBytes: analyzed.packet.reassembly.map { Array($0.datagram.bytes) } ?? Array(bytes),
+            payloadOffset: analyzed.packet.payloadOffset,
             capturedPayloadLength: analyzed.packet.capturedPayloadLength)
 
         let connection = segment.connection
