@@ -93,7 +93,8 @@ public final class CaptureReader {
                      _ body: (AnalyzedPacket, CapturedPacket) throws -> Void) throws {
         try readRecords(limit: limit, housekeeping: housekeeping) { record in
             let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+                                            nanoseconds: record.nanoseconds, bytes: record.bytes,
+                                            wireLength: record.originalLength)
             if let streams, !(analyzed.segment.map { streams.contains($0.stream) } ?? false) { return }
             try body(analyzed, record)
         }

@@ -42,6 +42,11 @@ public enum Annotations {
             }
         }
         for note in analyzed.notes { lines.append(note) }
+        if let (claimed, held) = analyzed.packet.ipLengthBeyondFrame {
+            lines.append("The IPv4 header claims a total length of \(claimed) bytes, but the frame, captured whole, holds "
+                         + "only \(held) from that header on: the sender's header is wrong (nothing was cut). The segment is "
+                         + "decoded from the bytes that are there (tshark: \"IPv4 total length exceeds packet length\").")
+        }
         if let reassembly = analyzed.packet.reassembly {
             let frames = reassembly.frames.map(String.init).joined(separator: ", ")
             lines.append("Rebuilt from the IP fragments in frames \(frames) (\(reassembly.datagram.bytes.count) bytes): "

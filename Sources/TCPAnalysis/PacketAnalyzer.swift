@@ -37,11 +37,11 @@ public final class PacketAnalyzer {
         tracker = TCPTracker(keepHistory: keepHistory)
     }
 
-    /// `bytes` is only read during the call.
+    /// `bytes` is only read during the call; `wireLength` is the packet's length on the wire.
     public func analyze(frame: Int, seconds: Int, nanoseconds: Int,
-                        bytes: UnsafeRawBufferPointer) -> AnalyzedPacket {
+                        bytes: UnsafeRawBufferPointer, wireLength: Int? = nil) -> AnalyzedPacket {
         frames += 1
-        let packet = decoder.decode(bytes, frame: frame)
+        let packet = decoder.decode(bytes, frame: frame, wireLength: wireLength)
         var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)
         if firstTime == nil { firstTime = result.time }
         if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {

@@ -7,8 +7,8 @@ public struct DefragmentingDecoder: Sendable {
 
     public init(linkType: LinkType) { decoder = PacketDecoder(linkType: linkType) }
 
-    public mutating func decode(_ bytes: UnsafeRawBufferPointer, frame: Int) -> Packet {
-        var packet = decoder.decode(bytes)
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, frame: Int, wireLength: Int? = nil) -> Packet {
+        var packet = decoder.decode(bytes, wireLength: wireLength)
         guard case .ipv4(let ip)? = packet.network, ip.isFragment, packet.networkOffset < bytes.count else { return packet }
         switch reassembler.add(ip, datagram: bytes.tail(from: packet.networkOffset), frame: frame) {
         case .notCollected:

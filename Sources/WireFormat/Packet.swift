@@ -31,6 +31,11 @@ public struct Packet: Sendable {
     /// The payload length the headers claim (IP length minus headers): tshark's `tcp.len`.
     public var payloadLength = 0
     public var error: DecodeError?
+    /// The frame was captured whole (the capture says its length on the wire was no more).
+    public var capturedWhole = false
+    /// An IPv4 total length larger than the whole frame holds: the header's error, and what the
+    /// frame held (from the IPv4 header on).
+    public var ipLengthBeyondFrame: (claimed: Int, held: Int)?
     /// Where the innermost network header starts in the frame.
     public var networkOffset = 0
     /// For a datagram rebuilt from IP fragments: the layers from `network` on were decoded from

@@ -5,8 +5,11 @@ public struct PacketDecoder: Sendable {
     public init(linkType: LinkType) { self.linkType = linkType }
 
     /// Decodes as far as the bytes allow; never throws: a failure is recorded in `Packet.error`.
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> Packet {
+    /// `wireLength`, the packet's length on the wire, tells a frame captured whole (then an IP
+    /// length beyond it is the header's error, not the snapshot length's).
+    public func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int? = nil) -> Packet {
         var packet = Packet()
+        packet.capturedWhole = wireLength.map { $0 <= bytes.count } ?? false
         do {
             try decodeLayers(bytes, into: &packet)
         } catch let error as DecodeError {
@@ -63,7 +66,7 @@ public struct PacketDecoder: Sendable {
                                into packet: inout Packet) throws {
         let ipPayload: UnsafeRawBufferPointer
         let upperProtocol: UInt8
-        let claimed: Int
+        var claimed: Int
         let headerLength: Int
         switch type {
         case EtherType.ipv4:
@@ -73,6 +76,12 @@ public struct PacketDecoder: Sendable {
             headerLength = header.headerLength
             // Total length 0 (TSO/GSO on Linux): trust the capture.
             claimed = header.totalLength == 0 ? bytes.count - headerLength : Int(header.totalLength) - headerLength
+            if packet.capturedWhole && Int(header.totalLength) > bytes.count {
+                // Nothing was cut: the header claims bytes the packet never had. As tshark does,
+                // the payload is what the frame holds.
+                packet.ipLengthBeyondFrame = (claimed: Int(header.totalLength), held: bytes.count)
+                claimed = bytes.count - headerLength
+            }
             upperProtocol = header.protocolNumber
             if header.fragmentOffset != 0 {
                 packet.transport = .unknown(protocolNumber: upperProtocol)

@@ -163,3 +163,33 @@ struct LargeSegmentTests {
         #expect(packet.payloadLength == 90_000)
     }
 }
+
+@Suite("An IPv4 total length beyond the frame")
+struct IPLengthBeyondFrameTests {
+    let ethernet = PacketDecoder(linkType: .ethernet)
+
+    /// The hello frame with its IPv4 total length raised by 100 bytes it does not have.
+    var lying: [UInt8] {
+        var frame = Vectors.hello
+        let length = (Int(frame[16]) << 8 | Int(frame[17])) + 100
+        frame[16] = UInt8(length >> 8)
+        frame[17] = UInt8(length & 0xff)
+        return frame
+    }
+
+    @Test func capturedWholeItIsTheHeadersError() {
+        let frame = lying
+        let packet = frame.withUnsafeBytes { ethernet.decode($0, wireLength: frame.count) }
+        #expect(packet.ipLengthBeyondFrame?.held == frame.count - 14)
+        #expect(packet.payloadLength == 18)  // what the frame holds, not 118
+        #expect(packet.capturedPayloadLength == 18)
+    }
+
+    @Test func cutByTheSnapshotTheRestWasOnTheWire() {
+        let frame = lying
+        let packet = frame.withUnsafeBytes { ethernet.decode($0, wireLength: frame.count + 100) }
+        #expect(packet.ipLengthBeyondFrame == nil)
+        #expect(packet.payloadLength == 118)
+        #expect(packet.capturedPayloadLength == 18)
+    }
+}
