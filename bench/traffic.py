@@ -4,6 +4,10 @@
 Each board connects, says HELLO, sends readings with TCP_NODELAY (as the firmware does) and closes,
 so the capture holds every part of TCP's life: handshakes, data, ACKs and teardowns.
 Bounded: stops after --connections boards or --seconds, whichever comes first.
+
+With --streams N, N boards instead send their --readings all at once, in parallel and without
+pauses, as fast as loopback takes them: a payload-heavy capture (long streams of readings, several
+readings per segment), where the cost of showing payload bytes dominates.
 """
 import argparse
 import socket
@@ -26,14 +30,16 @@ def drain(conn):
             pass
 
 
-def board(port, index, readings):
+def board(port, index, readings, pauses=True, deadline=None):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.sendall(b"HELLO bench-%d\r\n" % index)
         for seq in range(readings):
             sock.sendall(b"%d,%d,%.1f,%.1f\r\n" % (seq, 2000 * seq, 20 + seq % 10 / 10, 40 + seq % 7))
-            if seq % 4 == 3:
+            if pauses and seq % 4 == 3:
                 time.sleep(0.0005)   # let the ACKs through, as a real board's pauses do
+            if deadline and seq % 1000 == 0 and time.monotonic() > deadline:
+                return
 
 
 def main():
@@ -42,6 +48,8 @@ def main():
     parser.add_argument("--connections", type=int, default=2000)
     parser.add_argument("--readings", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--streams", type=int, default=0,
+                        help="this many boards stream their readings in parallel, without pauses")
     args = parser.parse_args()
 
     listener = socket.socket()
@@ -51,7 +59,12 @@ def main():
     threading.Thread(target=serve, args=(listener,), daemon=True).start()
 
     deadline = time.monotonic() + args.seconds
-    for index in range(args.connections):
+    if args.streams:
+        boards = [threading.Thread(target=board, args=(args.port, i, args.readings, False, deadline))
+                  for i in range(args.streams)]
+        for thread in boards: thread.start()
+        for thread in boards: thread.join()
+    for index in range(0 if args.streams else args.connections):
         if time.monotonic() > deadline:
             break
         board(args.port, index, args.readings)

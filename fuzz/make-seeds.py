@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzzers, from the repository's own test data.
 
-  decode-packet/  the bytes of every packet in Tests/Fixtures/*.pcap and *.pcapng (one file each)
-  read-capture/   every fixture capture whole, plus labs/captures/*.pcap
+  decode-packet/  the bytes of every packet in the captures below (one file each)
+  read-capture/   every capture whole: Tests/Fixtures (and its world/ and corpus/ folders: other
+                  systems' traffic, link types, tunnels, broken files) and labs/captures
   sensor-line/    every line of testdata/sensor_lines.tsv (escapes decoded, terminator added)
 
 Usage: fuzz/make-seeds.py OUTPUT_DIR   (run from the repository root)
@@ -49,7 +50,9 @@ def save(directory, content):
         out.write(content)
 
 def main(output):
-    captures = sorted(glob.glob("Tests/Fixtures/*.pcap*") + glob.glob("labs/captures/*.pcap"))
+    captures = sorted(glob.glob("Tests/Fixtures/*.pcap*") + glob.glob("Tests/Fixtures/world/*.pcap*")
+                      + glob.glob("Tests/Fixtures/corpus/*.pcap*") + glob.glob("Tests/Fixtures/corpus/*.cap")
+                      + glob.glob("labs/captures/*.pcap"))
     for path in captures:
         data = open(path, "rb").read()
         save(os.path.join(output, "read-capture"), data)

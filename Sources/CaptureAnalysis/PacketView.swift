@@ -15,8 +15,8 @@ public final class PacketView {
         public var color: Bool
         public var showHex: Bool
         public var summary: Bool
-        /// JSON of a saved capture is written on a second core; false keeps it on one (the tests
-        /// compare the two).
+        /// A saved capture is shown by a pipeline of three threads (PacketPipeline); false keeps
+        /// it on one (the tests compare the two).
         public var parallel: Bool
 
         public init(format: Format = .text, color: Bool = false, showHex: Bool = true, summary: Bool = true,
@@ -40,16 +40,25 @@ public final class PacketView {
     private var output = OutputBuffer()
     /// Says which readings each segment from a board carries (connections to the sensor port).
     private let readings = ReadingTracker(serverPort: SensorPort.standard)
-    /// A saved capture in JSON is written on a second core; live captures print as they go.
-    private let jsonThread: JSONRenderThread?
+    /// A saved capture is shown by a pipeline over both cores; live captures print as they go.
+    private let pipeline: PacketPipeline?
 
     public init(reader: CaptureReader, options: Options, sink: OutputSink) {
         self.reader = reader
         self.options = options
         self.sink = sink
         text = TextPacketRenderer(palette: Palette(enabled: options.color), showHex: options.showHex)
-        jsonThread = options.format == .json && options.parallel && !reader.source.isLive
-            ? JSONRenderThread(readings: readings, sink: sink) : nil
+        if options.parallel && !reader.source.isLive {
+            let (json, text, format) = (json, text, options.format)
+            pipeline = PacketPipeline(readings: readings, sink: sink) { analyzed, bytes, firstTime, output in
+                switch format {
+                case .json: json.render(analyzed, bytes: bytes, into: &output)
+                case .text: text.render(analyzed, bytes: bytes, firstTime: firstTime, into: &output)
+                }
+            }
+        } else {
+            pipeline = nil
+        }
     }
 
     /// Reads all of `reader` into a view, then closes it: `read`'s whole job.
@@ -60,7 +69,7 @@ public final class PacketView {
     }
 
     public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
-        if let jsonThread { return jsonThread.add(analyzed, bytes: bytes) }
+        if let pipeline { return pipeline.add(analyzed, bytes: bytes, firstTime: reader.analyzer.firstTime ?? 0) }
         var analyzed = analyzed
         analyzed.notes = readings.process(analyzed, bytes: bytes).notes
         switch options.format {
@@ -73,9 +82,9 @@ public final class PacketView {
     /// Hands what is buffered to the sink (a live capture calls this as the wire goes quiet).
     public func flush() { sink.drain(&output) }
 
-    /// Waits for the JSON thread, writes the summary (text), and flushes.
+    /// Waits for the pipeline, writes the summary (text), and flushes.
     public func finish() {
-        jsonThread?.finish()
+        pipeline?.finish()
         if options.format == .text && options.summary {
             ConnectionSummary(palette: Palette(enabled: options.color))
                 .render(reader.tracker.history.filter { reader.streams?.contains($0.index) ?? true },

@@ -29,9 +29,12 @@ enum ReadingNotes {
                          : "all of readings \(current.first)–\(current.last)")
             run = nil
         }
+        // Pieces and completed lines both come in stream order: one pass over each (a 64 KiB
+        // segment can carry thousands of readings, so a search per piece would be quadratic).
+        var next = completed.startIndex
         for piece in pieces {
-            // A segment completes a handful of lines at most: a linear search beats building a table.
-            let line = completed.first { $0.line.number == piece.line }
+            while next < completed.endIndex && completed[next].line.number < piece.line { next += 1 }
+            let line = next < completed.endIndex && completed[next].line.number == piece.line ? completed[next] : nil
             if piece.hasStart && piece.hasEnd, case .reading(let value)? = line?.outcome {
                 if let current = run, current.last &+ 1 == value.seq {
                     run = (current.first, value.seq)

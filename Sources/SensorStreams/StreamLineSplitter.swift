@@ -21,12 +21,36 @@ public struct StreamLine: Equatable, Sendable {
     /// The line's full length (larger than `bytes.count` when it was too long to keep).
     public var length: Int
     /// Frame numbers that carried the line's bytes (its ending included), in stream order.
-    public var frames: [Int]
+    public var frames: LineFrames
     public var ending: Ending
     /// The bytes just before this line were never captured: its beginning may be missing.
     public var startsAfterGap: Bool
 
     public var isTooLong: Bool { length > bytes.count }
+}
+
+/// The frames that carried one line: most lines travel in one frame, so the first is kept in
+/// place and only the others in an array (a capture of long streams makes millions of lines;
+/// an array each would be an allocation each).
+public struct LineFrames: RandomAccessCollection, ExpressibleByArrayLiteral, Equatable, Sendable,
+                          CustomStringConvertible {
+    private var first: Int?
+    private var rest: [Int] = []
+
+    public init(arrayLiteral frames: Int...) {
+        for frame in frames { append(frame) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { first == nil ? 0 : 1 + rest.count }
+    public subscript(position: Int) -> Int { position == 0 ? first! : rest[position - 1] }
+
+    public mutating func append(_ frame: Int) {
+        if first == nil { first = frame } else { rest.append(frame) }
+    }
+
+    /// As an array prints: "[7, 9]".
+    public var description: String { Array(self).description }
 }
 
 /// Which part of a line one frame carried.

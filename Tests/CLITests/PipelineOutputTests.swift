@@ -8,15 +8,21 @@ import TCPAnalysis
 import Testing
 import WireFormat
 
-/// `tcplab read F --format json` writes its lines on a second thread (JSONRenderThread). Its
-/// output must be byte for byte what the one-thread path writes, whatever the batching.
-@Suite("JSON on two threads equals JSON on one")
-struct ParallelJSONTests {
+/// `tcplab read F` shows a saved file through a pipeline of three threads (PacketPipeline). Its
+/// output, text or JSON, must be byte for byte what the one-thread path writes, whatever the batching.
+@Suite("A capture shown on three threads equals it shown on one")
+struct PipelineOutputTests {
     /// The one-thread path of the same view.
     func sequentialJSON(_ path: String) throws -> String {
         let (sink, output) = OutputSink.collecting()
         try PacketView.show(CaptureReader.open(file: path, keepHistory: false),
                             options: .init(format: .json, parallel: false), sink: sink)
+        return output.text
+    }
+
+    func sequentialText(_ path: String) throws -> String {
+        let (sink, output) = OutputSink.collecting()
+        try PacketView.show(CaptureReader.open(file: path), options: .init(parallel: false), sink: sink)
         return output.text
     }
 
@@ -46,6 +52,9 @@ struct ParallelJSONTests {
         let result = try TCPLabBinary.run(["read", fixture(name), "--format", "json"])
         #expect(result.status == 0)
         #expect(result.stdout == (try sequentialJSON(fixture(name))))
+        let text = try TCPLabBinary.run(["read", fixture(name), "--color", "never"])
+        #expect(text.status == 0)
+        #expect(text.stdout == (try sequentialText(fixture(name))))
     }
 
     @Test func sameBytesOverManyBatches() throws {
@@ -57,5 +66,7 @@ struct ParallelJSONTests {
         let expected = try sequentialJSON(path)
         #expect(expected.split(separator: "\n").count == 7_500)
         #expect(result.stdout == expected)
+        let text = try TCPLabBinary.run(["read", path, "--color", "never"], timeout: 120)
+        #expect(text.stdout == (try sequentialText(path)))
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import LabReport
+import SensorStreams
+import TCPAnalysis
+
+/// Shows a saved capture in three stages on their own threads: this one reads, decodes and
+/// tracks; a second rebuilds the readings and says which each segment carries; a third writes
+/// the text or JSON. Each stage keeps its order, analysed packets are values (a segment carries
+/// what it needs of its connection), so they move on in batches with a copy of their bytes.
+/// At most `maxQueued` batches wait between two stages, so memory stays bounded.
+///
+/// Three stages on two cores: on a capture of long streams of readings the second stage costs
+/// about as much as the other two, on one of many short connections the first does; split in
+/// three, neither leaves a core idle.
+final class PacketPipeline: @unchecked Sendable {  // `current` is used by the producer only
+    struct Batch: Sendable {
+        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>)] = []
+        var bytes: [UInt8] = []
+        /// The capture's first timestamp (the text's times count from it).
+        var firstTime = 0.0
+    }
+
+    private static let batchSize = 256
+    private var current = Batch()
+    private let toReadings = BatchQueue()
+    private let toRenderer = BatchQueue()
+    private let done = DispatchSemaphore(value: 0)
+
+    /// `readings` and `render` are used on their stages' threads only, from now on.
+    init(readings: ReadingTracker, sink: OutputSink,
+         render: @escaping (AnalyzedPacket, UnsafeRawBufferPointer, _ firstTime: Double, inout OutputBuffer) -> Void) {
+        let tracker = UncheckedBox(readings)
+        start("tcplab.readings") { [toReadings, toRenderer] in
+            while var batch = toReadings.take() {
+                batch.bytes.withUnsafeBytes { all in
+                    for index in batch.packets.indices {
+                        let bytes = UnsafeRawBufferPointer(rebasing: all[batch.packets[index].bytes])
+                        batch.packets[index].analyzed.notes = tracker.value.process(batch.packets[index].analyzed,
+                                                                                    bytes: bytes).notes
+                    }
+                }
+                toRenderer.put(batch)
+            }
+            toRenderer.close()
+        }
+        let renderer = UncheckedBox(render)
+        start("tcplab.render") { [toRenderer, done] in
+            var output = OutputBuffer()
+            while let batch = toRenderer.take() {
+                batch.bytes.withUnsafeBytes { all in
+                    for packet in batch.packets {
+                        renderer.value(packet.analyzed, UnsafeRawBufferPointer(rebasing: all[packet.bytes]),
+                                       batch.firstTime, &output)
+                        if output.count >= 1 << 16 { sink.drain(&output) }
+                    }
+                }
+            }
+            sink.drain(&output)
+            done.signal()
+        }
+    }
+
+    private func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.start()
+    }
+
+    /// Called on the reading thread, in frame order.
+    func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, firstTime: Double) {
+        current.firstTime = firstTime
+        let start = current.bytes.count
+        current.bytes.append(contentsOf: bytes)
+        current.packets.append((analyzed, start..<current.bytes.count))
+        if current.packets.count >= Self.batchSize { handOver() }
+    }
+
+    /// Hands over what is left and waits until every packet is written.
+    func finish() {
+        handOver()
+        toReadings.close()
+        done.wait()
+    }
+
+    private func handOver() {
+        guard !current.packets.isEmpty else { return }
+        toReadings.put(current)
+        current = Batch()
+    }
+}
+
+/// Batches between two stages: `put` waits while `maxQueued` are waiting, `take` while none is
+/// (and returns nil once the queue is closed and empty).
+private final class BatchQueue: @unchecked Sendable {  // guarded by `condition`
+    private static let maxQueued = 4
+    private let condition = NSCondition()
+    private var batches: [PacketPipeline.Batch] = []
+    private var closed = false
+
+    func put(_ batch: PacketPipeline.Batch) {
+        condition.lock()
+        while batches.count >= Self.maxQueued { condition.wait() }
+        batches.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> PacketPipeline.Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !closed { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A value handed to one other thread, which alone uses it from then on.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
