@@ -69,9 +69,9 @@ public struct TextPacketRenderer {
         }
         let packet = analyzed.packet
         if showHex && packet.capturedPayloadLength > 0 {
-            for hexLine in HexDump.lines(packet.capturedPayload(in: bytes),
-                                         indent: TextPacketRenderer.indent) {
-                out.append(hexLine + "\n")
+            HexDump.forEachLine(packet.capturedPayload(in: bytes), indent: TextPacketRenderer.indent) { line in
+                out.append(line)
+                out.append(byte: 10)
             }
         }
     }
