@@ -40,25 +40,38 @@ public struct ICMPHeader: Equatable, Sendable {
     }
 }
 
-/// ARP for IPv4 over Ethernet.
+/// ARP for IPv4, over any link: the address lengths come from the packet (6 on Ethernet, 1 on
+/// ARCNET, 20 on InfiniBand).
 public struct ARPHeader: Equatable, Sendable {
     public var operation: UInt16
-    public var senderMAC: MACAddress
-    public var senderIP: UInt32
-    public var targetIP: UInt32
+    public var senderHardwareAddress: [UInt8]
+    /// Nil when the protocol addresses are not 4 bytes (not IPv4).
+    public var senderIP: UInt32?
+    public var targetIP: UInt32?
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> ARPHeader {
-        guard bytes.count >= 28 else { throw DecodeError.truncated("ARP", "packet", need: 28, have: bytes.count) }
-        return ARPHeader(operation: bytes.u16(6), senderMAC: MACAddress(bytes, at: 8),
-                         senderIP: bytes.u32(14), targetIP: bytes.u32(24))
+        guard bytes.count >= 8 else { throw DecodeError.truncated("ARP", "header", need: 8, have: bytes.count) }
+        let hardwareLength = Int(bytes[4]), protocolLength = Int(bytes[5])
+        let need = 8 + 2 * (hardwareLength + protocolLength)
+        guard bytes.count >= need else { throw DecodeError.truncated("ARP", "addresses", need: need, have: bytes.count) }
+        let ipv4 = protocolLength == 4
+        return ARPHeader(operation: bytes.u16(6), senderHardwareAddress: Array(bytes[8..<(8 + hardwareLength)]),
+                         senderIP: ipv4 ? bytes.u32(8 + hardwareLength) : nil,
+                         targetIP: ipv4 ? bytes.u32(8 + 2 * hardwareLength + 4) : nil)
     }
 
     public var summary: String {
+        guard let senderIP, let targetIP else { return "ARP operation \(operation) (not for IPv4)" }
         let sender = IPAddress.v4(senderIP), target = IPAddress.v4(targetIP)
         switch operation {
         case 1: return "ARP who-has \(target) tell \(sender)"
-        case 2: return "ARP \(sender) is-at \(senderMAC)"
+        case 2: return "ARP \(sender) is-at \(hardwareText)"
         default: return "ARP operation \(operation)"
         }
+    }
+
+    /// A 6-byte address as a MAC address, others as hex bytes joined by ":" (as Wireshark shows them).
+    private var hardwareText: String {
+        senderHardwareAddress.map { hex($0, digits: 2) }.joined(separator: ":")
     }
 }

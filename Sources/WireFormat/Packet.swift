@@ -20,7 +20,9 @@ public struct Packet: Sendable {
     }
 
     public var link: LinkHeader?
-    /// Tunnels around `network`, outermost first (IPv4 carrying IPv6 in a 6in4 tunnel, IP in IP).
+    /// Headers between the link and `network` (PPPoE, PPP, MPLS, GRE, …), outermost first.
+    public var encapsulations: [Encapsulation] = []
+    /// Tunnels around `network`, outermost first (IPv4 carrying IPv6 in a 6in4 tunnel, IP in IP, GRE).
     public var outerNetworks: [Network] = []
     /// The network layer that carries the transport (the innermost one).
     public var network: Network?
@@ -31,6 +33,9 @@ public struct Packet: Sendable {
     /// The payload length the headers claim (IP length minus headers): tshark's `tcp.len`.
     public var payloadLength = 0
     public var error: DecodeError?
+    /// Where decoding ended without an error, when not at a network or transport layer: what the
+    /// innermost decoded layer carries ("PPP LCP (not decoded)", "a GRE header with nothing after it").
+    public var undecoded: String?
 
     public init() {}
 
