@@ -29,15 +29,18 @@ public enum Annotations {
                          + "but a fraction must be below 1,000,000,000 (the record is damaged); tshark shows it as it is, "
                          + "and every time computed from it is meaningless.")
         }
-        for outer in analyzed.packet.outerNetworks {
+        if let encapsulation = EncapsulationText.line(for: analyzed.packet) { lines.append(encapsulation) }
+        for (depth, outer) in analyzed.packet.outerNetworks.enumerated() {
+            let udpTunnel = EncapsulationText.udpTunnelName(analyzed.packet, depth: depth + 1)
             switch outer {
             case .ipv4(let header):
-                let kind = [41: "IPv6 in IPv4", 4: "IP in IP", 17: "UDP: Geneve or VXLAN"][header.protocolNumber] ?? "a tunnel"
+                let kind = [41: "IPv6 in IPv4", 4: "IP in IP", 17: udpTunnel, 47: "GRE"][header.protocolNumber] ?? "a tunnel"
                 lines.append("Tunnelled: this packet travels inside an IPv4 packet \(header.sourceAddress) → \(header.destinationAddress) "
                              + "(IP protocol \(header.protocolNumber): \(kind)).")
             case .ipv6(let header):
+                let kind = [17: " (\(udpTunnel))", 47: " (GRE)"][header.upperProtocol] ?? ""
                 lines.append("Tunnelled: this packet travels inside an IPv6 packet \(header.source) → \(header.destination)"
-                             + (header.upperProtocol == 17 ? " (UDP: Geneve or VXLAN)." : "."))
+                             + kind + ".")
             default: break
             }
         }
@@ -125,6 +128,7 @@ public enum Annotations {
 /// One-line summaries of what is not TCP.
 enum NonTCPSummary {
     static func text(_ packet: Packet) -> String? {
+        if let undecoded = packet.undecoded { return undecoded.prefix(1).uppercased() + undecoded.dropFirst() + "." }
         switch (packet.network, packet.transport) {
         case (.arp(let arp)?, _): return arp.summary
         case (_, .udp(let udp)?):
@@ -142,6 +146,7 @@ enum NonTCPSummary {
 
     /// A short protocol name for the header line.
     static func name(_ packet: Packet) -> String {
+        if packet.undecoded != nil, let name = EncapsulationText.lastLayerName(packet) { return name }
         switch (packet.network, packet.transport) {
         case (.arp?, _): return "ARP"
         case (_, .tcp?): return "TCP"
