@@ -33,6 +33,13 @@ for tsv in sorted(glob.glob(refdir + "/*.tshark.tsv")):
         if not r.get("tcp.srcport") or "," in r.get("tcp.srcport",""): continue
         frames_ts += 1
         fr = int(r["frame.number"]); m = mine.get(fr)
+        if not r.get("tcp.stream") and "quoted" in (m or {}):
+            # A TCP header quoted in an ICMP error: tshark shows it without a stream, tcplab as `quoted`.
+            q = m["quoted"]
+            tot["quoted"] += 1
+            if [str(q.get("sport")), str(q.get("dport")), str(q.get("seq_raw"))] != [r["tcp.srcport"], r["tcp.dstport"], r.get("tcp.seq", "")]:
+                bad["quoted"] += 1; ex["quoted"].append((name, fr)) if len(ex["quoted"]) < 3 else None
+            continue
         if not m or "sport" not in m: frames_missing += 1; missing_by_file[name] += 1; ex["missing"].append((name, fr)) if len(ex["missing"]) < 5 else None; continue
         for k, t in pairs:
             mv = m.get(k); mv = "" if mv is None else str(mv); tv = r.get(t, "")

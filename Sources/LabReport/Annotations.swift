@@ -134,7 +134,8 @@ enum NonTCPSummary {
         case (_, .udp(let udp)?):
             return "UDP \(udp.sourcePort) → \(udp.destinationPort), \(packet.payloadLength) bytes (not TCP)."
         case (_, .icmp(let icmp)?):
-            return "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+            let text = "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+            return icmp.quoted.map { text + " " + quote($0) } ?? text
         case (_, .unknown(let number)?):
             return "IP protocol \(number) (not decoded)."
         case (.unknown(let etherType)?, _):
@@ -142,6 +143,31 @@ enum NonTCPSummary {
         default:
             return nil
         }
+    }
+
+    /// An ICMP error's copy of the packet that caused it.
+    private static func quote(_ quoted: ICMPQuote) -> String {
+        var what: String
+        switch quoted.protocolNumber {
+        case 6: what = "TCP"
+        case 17: what = "UDP"
+        case 1: what = "ICMP"
+        case 58: what = "ICMPv6"
+        default: what = "IP protocol \(quoted.protocolNumber)"
+        }
+        if let sourcePort = quoted.sourcePort, let destinationPort = quoted.destinationPort {
+            what += " " + Endpoint(address: quoted.source, port: sourcePort).description
+                + " → " + Endpoint(address: quoted.destination, port: destinationPort).description
+        } else {
+            what += " \(quoted.source) → \(quoted.destination)"
+        }
+        if let flags = quoted.flags { what += " [" + flags.names.joined(separator: ", ") + "]" }
+        if let sequence = quoted.sequenceNumber { what += ", raw seq \(sequence)" }
+        var text = "It quotes the start of the packet that caused it: \(what)."
+        if quoted.protocolNumber == 6 {
+            text += " A copy of a segment sent earlier: shown, not counted as a segment of any stream."
+        }
+        return text
     }
 
     /// A short protocol name for the header line.

@@ -11,16 +11,28 @@ public struct UDPHeader: Equatable, Sendable {
     }
 }
 
-/// ICMP or ICMPv6: type and code are all a summary needs.
+/// ICMP or ICMPv6: type and code, and for an error message the packet it quotes.
 public struct ICMPHeader: Equatable, Sendable {
     public var version: Int      // 4 or 6
     public var type: UInt8
     public var code: UInt8
+    public var quoted: ICMPQuote?
+
+    public init(version: Int, type: UInt8, code: UInt8, quoted: ICMPQuote? = nil) {
+        self.version = version
+        self.type = type
+        self.code = code
+        self.quoted = quoted
+    }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, version: Int) throws -> ICMPHeader {
         let layer = version == 6 ? "ICMPv6" : "ICMP"
         guard bytes.count >= 4 else { throw DecodeError.truncated(layer, "header", need: 4, have: bytes.count) }
-        return ICMPHeader(version: version, type: bytes.u8(0), code: bytes.u8(1))
+        var header = ICMPHeader(version: version, type: bytes.u8(0), code: bytes.u8(1))
+        if ICMPQuote.isError(type: header.type, version: version) {
+            header.quoted = ICMPQuote.parse(bytes.tail(from: 8))
+        }
+        return header
     }
 
     public var summary: String {
@@ -30,6 +42,10 @@ public struct ICMPHeader: Equatable, Sendable {
         case (4, 3): return "destination unreachable (code \(code))"
         case (6, 1): return "destination unreachable (code \(code))"
         case (4, 11), (6, 3): return "time exceeded"
+        case (4, 4): return "source quench"
+        case (4, 5): return "redirect (code \(code))"
+        case (4, 12), (6, 4): return "parameter problem"
+        case (6, 2): return "packet too big"
         case (6, 133): return "router solicitation"
         case (6, 134): return "router advertisement"
         case (6, 135): return "neighbor solicitation"

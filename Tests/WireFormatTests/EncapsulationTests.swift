@@ -2,8 +2,8 @@ import Testing
 @testable import WireFormat
 
 /// What sits between a link and the IP packet that carries the TCP: PPPoE, MPLS (and its
-/// pseudowires), GRE (with WCCP, Ethernet, PPTP), GTP-U.
-@Suite("Encapsulations: PPPoE, MPLS, GRE, GTP-U")
+/// pseudowires), GRE (with WCCP, Ethernet, PPTP), GTP-U; and the TCP header an ICMP error quotes.
+@Suite("Encapsulations: PPPoE, MPLS, GRE, GTP-U; ICMP's quoted TCP")
 struct EncapsulationTests {
     let ethernet = PacketDecoder(linkType: .ethernet)
 
@@ -131,9 +131,19 @@ struct EncapsulationTests {
         #expect(packet.payloadLength == 1448)
     }
 
+    @Test func icmpErrorQuotesATCPHeaderThatIsNotASegment() throws {
+        let packet = ethernet.decode(LinkVectors.icmpQuotingTCP)
+        #expect(packet.error == nil)
+        #expect(packet.tcp == nil, "a quoted header must not be tracked")
+        guard case .icmp(let icmp)? = packet.transport else { Issue.record("no ICMP"); return }
+        #expect(icmp.summary == "source quench")
+        #expect(icmp.quoted == ICMPQuote(source: .v4(0x0102_0304), destination: .v4(0x0506_0708), protocolNumber: 6,
+                                         sourcePort: 0, destinationPort: 0, sequenceNumber: SequenceNumber(585_665)))
+    }
+
     @Test func encapsulationsCutAtEveryLength() {
         for frame in [LinkVectors.pppoe, LinkVectors.mpls, LinkVectors.mplsPseudowire, LinkVectors.wccp,
-                      LinkVectors.greEthernet, LinkVectors.pptp, LinkVectors.gtp] {
+                      LinkVectors.greEthernet, LinkVectors.pptp, LinkVectors.gtp, LinkVectors.icmpQuotingTCP] {
             let linkLength = (try? frame.withUnsafeBytes { try EthernetHeader.parse($0) })?.headerLength ?? 14
             for length in 0..<frame.count {
                 let packet = ethernet.decode(Array(frame[0..<length]))

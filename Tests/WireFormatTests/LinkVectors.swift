@@ -117,6 +117,16 @@ enum LinkVectors {
         0x0060:  0000 0101 080a 47e0 cb7a 0002 d5ff 3637  ......G..z....67
         """)
 
+    /// PcapPlusPlus `IcmpPackets.pcap` frame 13: IP 10.0.0.7 > 10.0.0.138: ICMP source quench,
+    /// quoting IP 1.2.3.4 > 5.6.7.8 and the first 8 bytes of its TCP header (ports 0, seq 585665).
+    static let icmpQuotingTCP = bytes(fromDump: """
+        0x0000:  3046 9a23 fbfa 0800 27d7 5be0 0800 4500  0F.#....'.[...E.
+        0x0010:  0038 4863 0000 4001 1dd2 0a00 0007 0a00  .8Hc..@.........
+        0x0020:  008a 0400 0c36 0000 0000 4500 001c 0c80  .....6....E.....
+        0x0030:  0000 4006 5e49 0102 0304 0506 0708 0000  ..@.^I..........
+        0x0040:  0000 0008 efc1                           ......
+        """)
+
     /// The IPv4 SYN of `Vectors.syn` (127.0.0.1.55670 > 127.0.0.1.5099), without its Ethernet
     /// header: the packet the made-up link headers below are put around.
     static var ipSYN: [UInt8] { Array(Vectors.syn[14...]) }
