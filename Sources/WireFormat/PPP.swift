@@ -139,9 +139,3 @@ public struct PPPoEHeader: Equatable, Sendable {
         return out
     }
 }
-
-/// `value` in lower-case hex, zero-padded to `digits`.
-func hex<T: BinaryInteger>(_ value: T, digits: Int) -> String {
-    let text = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, digits - text.count)) + text
-}

@@ -107,8 +107,8 @@ public struct PacketDecoder: Sendable {
         packet.transport = nil
     }
 
-    func decodeNetwork(_ bytes: UnsafeRawBufferPointer, type: UInt16, base: Int,
-                               into packet: inout Packet) throws {
+    /// The layer that `type` (an EtherType, or one of the few that tunnels use) names, and what it carries.
+    func decodeNetwork(_ bytes: UnsafeRawBufferPointer, type: UInt16, base: Int, into packet: inout Packet) throws {
         let ipPayload: UnsafeRawBufferPointer
         let upperProtocol: UInt8
         let claimed: Int
@@ -151,7 +151,8 @@ public struct PacketDecoder: Sendable {
             if packet.network == nil {
                 packet.network = .unknown(etherType: type)
             } else {
-                packet.undecoded = "EtherType 0x" + hex(type, digits: 4) + (EtherType.name(type).map { " (\($0))" } ?? "") + notDecoded
+                packet.undecoded = "EtherType 0x" + hex(type, digits: 4) + (EtherType.name(type).map { " (\($0))" } ?? "")
+                    + notDecoded
             }
             return
         }
