@@ -16,10 +16,10 @@ pairs = [("sport","tcp.srcport"),("dport","tcp.dstport"),("stream","tcp.stream")
          ("win","tcp.window_size_value")]
 names = ["retransmission","fast_retransmission","spurious_retransmission","out_of_order","lost_segment","ack_lost_segment","duplicate_ack","zero_window","zero_window_probe","zero_window_probe_ack","window_full","window_update","keep_alive","keep_alive_ack"]
 tot = collections.Counter(); bad = collections.Counter(); ex = collections.defaultdict(list)
-frames_ts = 0; frames_missing = 0; badjson = 0; analysis_tot = 0; analysis_bad = 0
+missing_by_file = collections.Counter(); frames_ts = 0; frames_missing = 0; badjson = 0; analysis_tot = 0; analysis_bad = 0
 for tsv in sorted(glob.glob(refdir + "/*.tshark.tsv")):
     name = os.path.basename(tsv)[:-len(".tshark.tsv")]
-    cap = [p for p in glob.glob(corpus + "/" + name + ".*") if not p.endswith((".tsv", ".err", ".tmp"))]
+    cap = [p for p in glob.glob(glob.escape(corpus + "/" + name) + ".*") if not p.endswith(".tsv")]
     if not cap: continue
     lines = open(tsv).read().split("\n")
     head = lines[0].split("\t"); rows = [dict(zip(head, l.split("\t"))) for l in lines[1:] if l]
@@ -33,7 +33,14 @@ for tsv in sorted(glob.glob(refdir + "/*.tshark.tsv")):
         if not r.get("tcp.srcport") or "," in r.get("tcp.srcport",""): continue
         frames_ts += 1
         fr = int(r["frame.number"]); m = mine.get(fr)
-        if not m or "sport" not in m: frames_missing += 1; ex["missing"].append((name, fr)) if len(ex["missing"]) < 5 else None; continue
+        if not r.get("tcp.stream") and "quoted" in (m or {}):
+            # A TCP header quoted in an ICMP error: tshark shows it without a stream, tcplab as `quoted`.
+            q = m["quoted"]
+            tot["quoted"] += 1
+            if [str(q.get("sport")), str(q.get("dport")), str(q.get("seq_raw"))] != [r["tcp.srcport"], r["tcp.dstport"], r.get("tcp.seq", "")]:
+                bad["quoted"] += 1; ex["quoted"].append((name, fr)) if len(ex["quoted"]) < 3 else None
+            continue
+        if not m or "sport" not in m: frames_missing += 1; missing_by_file[name] += 1; ex["missing"].append((name, fr)) if len(ex["missing"]) < 5 else None; continue
         for k, t in pairs:
             mv = m.get(k); mv = "" if mv is None else str(mv); tv = r.get(t, "")
             tot[k] += 1
@@ -56,3 +63,4 @@ print("tshark TCP frames", frames_ts, "missing in tcplab", frames_missing, "bad 
 for k in tot: print(f"{k:12s} {tot[k]-bad[k]}/{tot[k]} = {100*(tot[k]-bad[k])/tot[k]:.3f}%", ex.get(k, [])[:2])
 print("analysis", analysis_tot - analysis_bad, "/", analysis_tot)
 print("missing examples", ex["missing"])
+print("missing by file", ", ".join(f"{n} {c}" for n, c in missing_by_file.most_common()))

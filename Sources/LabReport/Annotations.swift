@@ -29,15 +29,18 @@ public enum Annotations {
                          + "but a fraction must be below 1,000,000,000 (the record is damaged); tshark shows it as it is, "
                          + "and every time computed from it is meaningless.")
         }
-        for outer in analyzed.packet.outerNetworks {
+        if let encapsulation = EncapsulationText.line(for: analyzed.packet) { lines.append(encapsulation) }
+        for (depth, outer) in analyzed.packet.outerNetworks.enumerated() {
+            let udpTunnel = EncapsulationText.udpTunnelName(analyzed.packet, depth: depth + 1)
             switch outer {
             case .ipv4(let header):
-                let kind = [41: "IPv6 in IPv4", 4: "IP in IP", 17: "UDP: Geneve or VXLAN"][header.protocolNumber] ?? "a tunnel"
+                let kind = [41: "IPv6 in IPv4", 4: "IP in IP", 17: udpTunnel, 47: "GRE"][header.protocolNumber] ?? "a tunnel"
                 lines.append("Tunnelled: this packet travels inside an IPv4 packet \(header.sourceAddress) → \(header.destinationAddress) "
                              + "(IP protocol \(header.protocolNumber): \(kind)).")
             case .ipv6(let header):
+                let kind = [17: " (\(udpTunnel))", 47: " (GRE)"][header.upperProtocol] ?? ""
                 lines.append("Tunnelled: this packet travels inside an IPv6 packet \(header.source) → \(header.destination)"
-                             + (header.upperProtocol == 17 ? " (UDP: Geneve or VXLAN)." : "."))
+                             + kind + ".")
             default: break
             }
         }
@@ -135,12 +138,14 @@ public enum Annotations {
 /// One-line summaries of what is not TCP.
 enum NonTCPSummary {
     static func text(_ packet: Packet) -> String? {
+        if let undecoded = packet.undecoded { return undecoded.prefix(1).uppercased() + undecoded.dropFirst() + "." }
         switch (packet.network, packet.transport) {
         case (.arp(let arp)?, _): return arp.summary
         case (_, .udp(let udp)?):
             return "UDP \(udp.sourcePort) → \(udp.destinationPort), \(packet.payloadLength) bytes (not TCP)."
         case (_, .icmp(let icmp)?):
-            return "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+            let text = "\(icmp.version == 6 ? "ICMPv6" : "ICMP") \(icmp.summary) (not TCP)."
+            return icmp.quoted.map { text + " " + quote($0) } ?? text
         case (.ipv4(let ip)?, .unknown?) where ip.isFragment:
             let id = String(ip.identification, radix: 16)
             return "IPv4 fragment of a \(ip.protocolNumber == 6 ? "TCP" : "protocol \(ip.protocolNumber)") datagram: "
@@ -154,8 +159,34 @@ enum NonTCPSummary {
         }
     }
 
+    /// An ICMP error's copy of the packet that caused it.
+    private static func quote(_ quoted: ICMPQuote) -> String {
+        var what: String
+        switch quoted.protocolNumber {
+        case 6: what = "TCP"
+        case 17: what = "UDP"
+        case 1: what = "ICMP"
+        case 58: what = "ICMPv6"
+        default: what = "IP protocol \(quoted.protocolNumber)"
+        }
+        if let sourcePort = quoted.sourcePort, let destinationPort = quoted.destinationPort {
+            what += " " + Endpoint(address: quoted.source, port: sourcePort).description
+                + " → " + Endpoint(address: quoted.destination, port: destinationPort).description
+        } else {
+            what += " \(quoted.source) → \(quoted.destination)"
+        }
+        if let flags = quoted.flags { what += " [" + flags.names.joined(separator: ", ") + "]" }
+        if let sequence = quoted.sequenceNumber { what += ", raw seq \(sequence)" }
+        var text = "It quotes the start of the packet that caused it: \(what)."
+        if quoted.protocolNumber == 6 {
+            text += " A copy of a segment sent earlier: shown, not counted as a segment of any stream."
+        }
+        return text
+    }
+
     /// A short protocol name for the header line.
     static func name(_ packet: Packet) -> String {
+        if packet.undecoded != nil, let name = EncapsulationText.lastLayerName(packet) { return name }
         switch (packet.network, packet.transport) {
         case (.arp?, _): return "ARP"
         case (_, .tcp?): return "TCP"

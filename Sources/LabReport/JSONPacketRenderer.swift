@@ -30,6 +30,8 @@ public struct JSONPacketRenderer {
             case .udp(let udp)?:
                 out.append(",\"sport\":" as StaticString); out.append(integer: udp.sourcePort)
                 out.append(",\"dport\":" as StaticString); out.append(integer: udp.destinationPort)
+            case .icmp(let icmp)?:
+                if let quoted = icmp.quoted { renderQuote(quoted, into: &out) }
             default: break
             }
             out.append(",\"protocol\":" as StaticString)
@@ -42,6 +44,26 @@ public struct JSONPacketRenderer {
             out.append(jsonString: error.description)
         }
         out.append("}\n" as StaticString)
+    }
+
+    /// An ICMP error's copy of the packet that caused it: `quoted` with its addresses, its
+    /// protocol and, as far as quoted, ports and the raw sequence number (no stream: it is not a
+    /// segment of a connection, as tshark does not count it either).
+    private func renderQuote(_ quoted: ICMPQuote, into out: inout OutputBuffer) {
+        out.append(",\"quoted\":{\"src\":\"" as StaticString)
+        out.append(address: quoted.source)
+        out.append("\",\"dst\":\"" as StaticString)
+        out.append(address: quoted.destination)
+        out.append("\",\"ip_proto\":" as StaticString)
+        out.append(integer: quoted.protocolNumber)
+        if let sourcePort = quoted.sourcePort, let destinationPort = quoted.destinationPort {
+            out.append(",\"sport\":" as StaticString); out.append(integer: sourcePort)
+            out.append(",\"dport\":" as StaticString); out.append(integer: destinationPort)
+        }
+        if let sequence = quoted.sequenceNumber {
+            out.append(",\"seq_raw\":" as StaticString); out.append(integer: sequence.rawValue)
+        }
+        out.append(byte: UInt8(ascii: "}"))
     }
 
     private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,

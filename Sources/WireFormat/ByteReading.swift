@@ -43,3 +43,9 @@ extension Array where Element == UInt8 {
         append16(UInt16(value >> 16)); append16(UInt16(value & 0xffff))
     }
 }
+
+/// `value` in lower-case hex, zero-padded to `digits`.
+func hex<T: BinaryInteger>(_ value: T, digits: Int) -> String {
+    let text = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, digits - text.count)) + text
+}

@@ -7,6 +7,13 @@ public enum LinkType: Equatable, Sendable, CustomStringConvertible {
     case ipv4, ipv6        // DLT_IPV4, DLT_IPV6
     case linuxCooked       // DLT_LINUX_SLL: `-i any` on Linux, version 1
     case linuxCooked2      // DLT_LINUX_SLL2: `-i any`, version 2
+    case ppp               // DLT_PPP, DLT_PPP_SERIAL: PPP, with the HDLC-like address and control bytes or without
+    case pppWithDirection  // DLT_PPP_PPPD: as DLT_PPP, but the address byte says the direction (0 in, 1 out)
+    case ciscoHDLC         // DLT_C_HDLC: Cisco HDLC, an EtherType after address and control
+    case arcnet            // DLT_ARCNET: ARCNET as BSD stores it
+    case arcnetLinux       // DLT_ARCNET_LINUX: ARCNET as Linux stores it (with the hardware's offset field)
+    case juniperEthernet   // DLT_JUNIPER_ETHER: Juniper's capture header, then Ethernet
+    case ipOverInfiniBand  // DLT_IPOIB: IP over InfiniBand with Linux's 40-byte address pseudo-header
     case unsupported(Int32)
 
     public init(dlt: Int32) {
@@ -19,6 +26,13 @@ public enum LinkType: Equatable, Sendable, CustomStringConvertible {
         case 229: self = .ipv6
         case 113: self = .linuxCooked
         case 276: self = .linuxCooked2
+        case 9, 50: self = .ppp
+        case 166: self = .pppWithDirection
+        case 104: self = .ciscoHDLC
+        case 7: self = .arcnet
+        case 129: self = .arcnetLinux
+        case 178: self = .juniperEthernet
+        case 242: self = .ipOverInfiniBand
         default: self = .unsupported(dlt)
         }
     }
@@ -33,6 +47,13 @@ public enum LinkType: Equatable, Sendable, CustomStringConvertible {
         case .ipv6: return "raw IPv6"
         case .linuxCooked: return "Linux cooked v1"
         case .linuxCooked2: return "Linux cooked v2"
+        case .ppp: return "PPP"
+        case .pppWithDirection: return "PPP with direction"
+        case .ciscoHDLC: return "Cisco HDLC"
+        case .arcnet: return "ARCNET"
+        case .arcnetLinux: return "ARCNET (Linux)"
+        case .juniperEthernet: return "Juniper Ethernet"
+        case .ipOverInfiniBand: return "IP over InfiniBand"
         case .unsupported(let dlt): return "link type \(dlt)"
         }
     }
@@ -69,6 +90,43 @@ public enum EtherType {
     public static let ipv6: UInt16 = 0x86dd
     public static let vlan: UInt16 = 0x8100
     public static let qinq: UInt16 = 0x88a8
+    /// The 802.1Q-in-Q tag of older switches (Wireshark's default second VLAN EtherType).
+    public static let qinqOld: UInt16 = 0x9100
+    public static let rarp: UInt16 = 0x8035
+    public static let pppoeDiscovery: UInt16 = 0x8863
+    public static let pppoeSession: UInt16 = 0x8864
+    public static let mpls: UInt16 = 0x8847
+    public static let mplsMulticast: UInt16 = 0x8848
+    /// An Ethernet frame carried whole, e.g. by GRE (transparent Ethernet bridging).
+    public static let transparentEthernet: UInt16 = 0x6558
+    /// PPP in GRE (PPTP's enhanced GRE, RFC 2637).
+    public static let ppp: UInt16 = 0x880b
+    /// WCCP's GRE protocol type: IPv4, perhaps after a 4-byte redirect header.
+    public static let wccp: UInt16 = 0x883e
+    public static let erspan: UInt16 = 0x88be      // ERSPAN type I and II
+    public static let erspan3: UInt16 = 0x22eb     // ERSPAN type III
+
+    /// A short name for the EtherTypes tcplab knows, for the text output.
+    public static func name(_ type: UInt16) -> String? {
+        switch type {
+        case ipv4: return "IPv4"
+        case ipv6: return "IPv6"
+        case arp: return "ARP"
+        case rarp: return "RARP"
+        case vlan, qinq, qinqOld: return "VLAN"
+        case pppoeDiscovery: return "PPPoE discovery"
+        case pppoeSession: return "PPPoE session"
+        case mpls: return "MPLS"
+        case mplsMulticast: return "MPLS multicast"
+        case transparentEthernet: return "Ethernet"
+        case ppp: return "PPP"
+        case wccp: return "WCCP"
+        case erspan, erspan3: return "ERSPAN"
+        case 0x2000: return "CDP"
+        case 0x88cc: return "LLDP"
+        default: return nil
+        }
+    }
 }
 
 /// Ethernet II, with any 802.1Q / 802.1ad VLAN tags walked.
@@ -94,7 +152,7 @@ public struct EthernetHeader: Equatable, Sendable {
         var header = EthernetHeader(destination: MACAddress(bytes, at: 0), source: MACAddress(bytes, at: 6),
                                     etherType: bytes.u16(12))
         var offset = 14
-        while header.etherType == EtherType.vlan || header.etherType == EtherType.qinq {
+        while [EtherType.vlan, EtherType.qinq, EtherType.qinqOld].contains(header.etherType) {
             guard bytes.count >= offset + 4 else {
                 throw DecodeError.truncated("802.1Q", "VLAN tag", need: offset + 4, have: bytes.count)
             }
@@ -168,6 +226,11 @@ public enum LinkHeader: Equatable, Sendable {
     /// BSD NULL / LOOP: the address family (AF_INET = 2; AF_INET6 = 10, 24, 28 or 30 by OS).
     case loopback(family: UInt32)
     case raw
+    case ppp(PPPHeader)
+    case ciscoHDLC(CiscoHDLCHeader)
+    case arcnet(ARCNETHeader)
+    case juniper(JuniperHeader)
+    case ipOverInfiniBand(IPoIBHeader)
 
     /// The EtherType-like number that says what the network layer is.
     var networkType: UInt16? {
@@ -181,6 +244,11 @@ public enum LinkHeader: Equatable, Sendable {
             default: return nil
             }
         case .raw: return nil
+        case .ppp(let header): return header.etherType
+        case .ciscoHDLC(let header): return header.etherType
+        case .arcnet(let header): return header.etherType
+        case .juniper(let header): return header.etherType   // without a link layer after it
+        case .ipOverInfiniBand(let header): return header.etherType
         }
     }
 }

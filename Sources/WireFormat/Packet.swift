@@ -20,7 +20,9 @@ public struct Packet: Sendable {
     }
 
     public var link: LinkHeader?
-    /// Tunnels around `network`, outermost first (IPv4 carrying IPv6 in a 6in4 tunnel, IP in IP).
+    /// Headers between the link and `network` (PPPoE, PPP, MPLS, GRE, …), outermost first.
+    public var encapsulations: [Encapsulation] = []
+    /// Tunnels around `network`, outermost first (IPv4 carrying IPv6 in a 6in4 tunnel, IP in IP, GRE).
     public var outerNetworks: [Network] = []
     /// The network layer that carries the transport (the innermost one).
     public var network: Network?
@@ -41,6 +43,9 @@ public struct Packet: Sendable {
     /// For a datagram rebuilt from IP fragments: the layers from `network` on were decoded from
     /// its bytes, not the frame's, and `payloadOffset` counts in them.
     public var reassembly: Reassembly?
+    /// Where decoding ended without an error, when not at a network or transport layer: what the
+    /// innermost decoded layer carries ("PPP LCP (not decoded)", "a GRE header with nothing after it").
+    public var undecoded: String?
 
     public init() {}
 

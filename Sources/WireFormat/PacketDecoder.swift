@@ -55,15 +55,63 @@ public struct PacketDecoder: Sendable {
             packet.link = .raw
             guard !bytes.isEmpty else { throw DecodeError.truncated("IP", "version", need: 1, have: 0) }
             networkType = bytes[0] >> 4 == 6 ? EtherType.ipv6 : EtherType.ipv4
+        case .ppp, .pppWithDirection, .ciscoHDLC:
+            // Cisco HDLC framing also appears on PPP links: it starts with its own address, 0x0f or
+            // 0x8f, where PPP has 0xff or none (Wireshark's test).
+            if linkType == .ciscoHDLC
+                || (linkType == .ppp && (bytes.first == CiscoHDLCHeader.unicast || bytes.first == CiscoHDLCHeader.broadcast)) {
+                let header = try CiscoHDLCHeader.parse(bytes)
+                packet.link = .ciscoHDLC(header)
+                offset = CiscoHDLCHeader.headerLength
+                networkType = header.etherType
+                if networkType == nil { packet.undecoded = "Cisco HDLC " + header.protocolName + notDecoded }
+            } else {
+                let header = try PPPHeader.parse(bytes, framing: linkType == .ppp ? .hdlcLike : .withDirection)
+                packet.link = .ppp(header)
+                offset = header.headerLength
+                networkType = header.etherType
+                if networkType == nil { packet.undecoded = "PPP " + header.protocolName + notDecoded }
+            }
+        case .arcnet, .arcnetLinux:
+            let header = try ARCNETHeader.parse(bytes, linux: linkType == .arcnetLinux)
+            packet.link = .arcnet(header)
+            offset = header.headerLength
+            networkType = header.etherType
+            if networkType == nil { packet.undecoded = "ARCNET protocol ID 0x" + hex(header.protocolID, digits: 2) + notDecoded }
+        case .juniperEthernet:
+            let header = try JuniperHeader.parse(bytes)
+            packet.link = .juniper(header)
+            if header.hasLinkLayer {
+                try decodeEthernet(bytes.tail(from: header.headerLength), base: header.headerLength, into: &packet)
+                return
+            }
+            offset = header.headerLength
+            networkType = header.etherType
+            if networkType == nil { packet.undecoded = "Juniper payload protocol \(header.payloadProtocol ?? 0)" + notDecoded }
+        case .ipOverInfiniBand:
+            let header = try IPoIBHeader.parse(bytes)
+            packet.link = .ipOverInfiniBand(header)
+            offset = IPoIBHeader.headerLength
+            networkType = header.etherType
+            if networkType == nil { packet.undecoded = "IPoIB type 0x" + hex(header.protocolType, digits: 4) + notDecoded }
         case .unsupported(let dlt):
             throw DecodeError(.malformed, layer: "link", field: "link type",
-                              expected: "Ethernet, Linux cooked, loopback or raw IP", found: "DLT \(dlt)")
+                              expected: "a link type tcplab decodes (Ethernet, Linux cooked, loopback, raw IP, PPP, …)",
+                              found: "DLT \(dlt)")
         }
-        try decodeNetwork(bytes.tail(from: offset), type: networkType ?? 0, base: offset, into: &packet)
+        guard let networkType else { return }   // `undecoded` says what the link carries
+        try decodeNetwork(bytes.tail(from: offset), type: networkType, base: offset, into: &packet)
     }
 
-    private func decodeNetwork(_ bytes: UnsafeRawBufferPointer, type: UInt16, base: Int,
-                               into packet: inout Packet) throws {
+    /// Sets the network layer; one already there is the tunnel around it (IP in IP, GRE, VXLAN, …).
+    func setNetwork(_ network: Packet.Network, in packet: inout Packet) {
+        if let outer = packet.network { packet.outerNetworks.append(outer) }
+        packet.network = network
+        packet.transport = nil
+    }
+
+    /// The layer that `type` (an EtherType, or one of the few that tunnels use) names, and what it carries.
+    func decodeNetwork(_ bytes: UnsafeRawBufferPointer, type: UInt16, base: Int, into packet: inout Packet) throws {
         let ipPayload: UnsafeRawBufferPointer
         let upperProtocol: UInt8
         var claimed: Int
@@ -71,7 +119,7 @@ public struct PacketDecoder: Sendable {
         switch type {
         case EtherType.ipv4:
             let header = try IPv4Header.parse(bytes)
-            packet.network = .ipv4(header)
+            setNetwork(.ipv4(header), in: &packet)
             packet.networkOffset = base
             headerLength = header.headerLength
             // Total length 0 (TSO/GSO on Linux): trust the capture.
@@ -89,17 +137,35 @@ public struct PacketDecoder: Sendable {
             }
         case EtherType.ipv6:
             let header = try IPv6Header.parse(bytes)
-            packet.network = .ipv6(header)
+            setNetwork(.ipv6(header), in: &packet)
             packet.networkOffset = base
             headerLength = header.headerLength
             // Payload length 0: a jumbogram (BIG TCP), or a GSO capture whose length is the frame's.
             claimed = (header.claimedPayloadLength ?? bytes.count - 40) + 40 - headerLength
             upperProtocol = header.upperProtocol
-        case EtherType.arp:
-            packet.network = .arp(try ARPHeader.parse(bytes))
+        case EtherType.arp, EtherType.rarp:
+            setNetwork(.arp(try ARPHeader.parse(bytes)), in: &packet)
+            return
+        case EtherType.pppoeSession:
+            try decodePPPoE(bytes, base: base, into: &packet)
+            return
+        case EtherType.mpls, EtherType.mplsMulticast:
+            try decodeMPLS(bytes, base: base, into: &packet)
+            return
+        case EtherType.transparentEthernet:
+            try decodeEthernet(bytes, base: base, into: &packet)
+            return
+        case EtherType.ppp:
+            try decodePPP(bytes, framing: .hdlcLike, base: base, into: &packet)
             return
         default:
-            packet.network = .unknown(etherType: type)
+            // Inside a tunnel the outer IP layer stays the packet's network layer.
+            if packet.network == nil {
+                packet.network = .unknown(etherType: type)
+            } else {
+                packet.undecoded = "EtherType 0x" + hex(type, digits: 4) + (EtherType.name(type).map { " (\($0))" } ?? "")
+                    + notDecoded
+            }
             return
         }
         // Ethernet pads short frames: the IP length, not the capture, says where the packet ends.
@@ -132,19 +198,30 @@ public struct PacketDecoder: Sendable {
         case 4, 41:
             // IP in IP (RFC 2003) and IPv6 in IPv4 (RFC 4213, 6in4 tunnels): the packet inside is
             // what carries the TCP; the tunnel's header is kept as an outer layer.
-            if let outer = packet.network { packet.outerNetworks.append(outer) }
             try decodeNetwork(ipPayload, type: upperProtocol == 4 ? EtherType.ipv4 : EtherType.ipv6,
                               base: transportBase, into: &packet)
+        case 47:
+            let gre = try GREHeader.parse(ipPayload)
+            packet.transport = .unknown(protocolNumber: 47)   // until what GRE carries decodes
+            try decodeGRE(gre, ipPayload.tail(from: gre.headerLength), base: transportBase + gre.headerLength,
+                          into: &packet)
         default:
             packet.transport = .unknown(protocolNumber: upperProtocol)
         }
     }
 
-    /// Geneve (UDP 6081, RFC 8926) and VXLAN (UDP 4789, RFC 7348), on their standard ports as
-    /// tshark decodes them: the packet inside is what carries the TCP, the outer IP layer is kept
+    /// Geneve (UDP 6081, RFC 8926), VXLAN (UDP 4789, RFC 7348), GTP-U (UDP 2152) and MPLS in UDP
+    /// (UDP 6635, RFC 7510), on their standard ports as tshark decodes them: the packet inside is what carries the TCP, the outer IP layer is kept
     /// as a tunnel. Returns false when the datagram is no such tunnel.
     private func decodeUDPTunnel(_ udp: UDPHeader, _ bytes: UnsafeRawBufferPointer, base: Int,
                                  into packet: inout Packet) throws -> Bool {
+        if udp.sourcePort == 2152 || udp.destinationPort == 2152 {
+            return try decodeGTP(bytes, base: base, into: &packet)
+        }
+        if udp.destinationPort == 6635 {   // MPLS in UDP (RFC 7510)
+            try decodeMPLS(bytes, base: base, into: &packet)
+            return true
+        }
         let innerType: UInt16
         let innerStart: Int
         switch udp.destinationPort {
@@ -163,7 +240,6 @@ public struct PacketDecoder: Sendable {
         default:
             return false
         }
-        if let outer = packet.network { packet.outerNetworks.append(outer) }
         var inner = bytes.tail(from: innerStart)
         var innerBase = base + innerStart
         var networkType = innerType

@@ -29,6 +29,10 @@ struct TsharkAgreementTests {
                 #expect(mine["stream"] == nil, "\(capture) frame \(frame): not TCP for tshark")
                 continue
             }
+            if reference["tcp.stream"] ?? "" == "" {   // a TCP header quoted in an ICMP error: no segment
+                expectQuoteAgrees(mine, reference, "\(capture) frame \(frame)")
+                continue
+            }
             // The addresses of the IP layer that carries the TCP: in a tunnel the innermost, which
             // tshark lists last (IP in IP: "outer,inner"). With both families the fixtures hold
             // IPv6 inside IPv4 only (a 6in4 tunnel), so the IPv6 address is the inner one.
@@ -83,6 +87,23 @@ struct TsharkAgreementTests {
                     "\(capture) frame \(frame): SACK right edges")
         }
     }
+}
+
+/// A TCP header quoted in an ICMP error: tshark shows its ports and sequence number (raw: it is in
+/// no stream), tcplab the same in `quoted`, and neither tracks it.
+func expectQuoteAgrees(_ mine: [String: Any], _ reference: [String: String], _ label: String,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(mine["stream"] == nil, "\(label): a quoted header is no segment", sourceLocation: sourceLocation)
+    let quoted = mine["quoted"] as? [String: Any] ?? [:]
+    func text(_ key: String) -> String { quoted[key].map { "\($0)" } ?? "" }
+    #expect(text("sport") == reference["tcp.srcport"], "\(label): quoted sport", sourceLocation: sourceLocation)
+    #expect(text("dport") == reference["tcp.dstport"], "\(label): quoted dport", sourceLocation: sourceLocation)
+    #expect(text("seq_raw") == reference["tcp.seq"], "\(label): quoted seq", sourceLocation: sourceLocation)
+    // tshark lists the addresses outermost first: the quoted packet's come last.
+    #expect(text("src") == reference["ip.src"]?.split(separator: ",").last.map(String.init),
+            "\(label): quoted src", sourceLocation: sourceLocation)
+    #expect(text("dst") == reference["ip.dst"]?.split(separator: ",").last.map(String.init),
+            "\(label): quoted dst", sourceLocation: sourceLocation)
 }
 
 /// The expert flags (`analysis`) against tshark's `tcp.analysis.*` on the same fixtures.

@@ -30,7 +30,7 @@ struct FuzzRegressionTests {
             0x01, 0x48, 0x0a, 0xab, 0xc6, 0x46, 0x6c, 0x6f, 0x61, 0x74, 0x2b, 0x65, 0x30, 0x00, 0x00, 0x33,
             0x27, 0x9d, 0x40, 0x0a,
         ]
-        for dlt: Int32 in [0, 1, 12, 108, 113, 228, 229, 276, 147] {
+        for dlt: Int32 in [0, 1, 12, 108, 113, 228, 229, 276, 147, 9, 50, 166, 104, 7, 129, 178, 242] {
             _ = PacketDecoder(linkType: LinkType(dlt: dlt)).decode(bytes)
         }
         let raw = PacketDecoder(linkType: .raw).decode(bytes)

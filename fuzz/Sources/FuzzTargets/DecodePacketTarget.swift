@@ -5,7 +5,8 @@ import WireFormat
 /// Every link type tcplab decodes; the first input byte picks where decoding starts being
 /// interesting, but each input is decoded as every one of them.
 let linkTypes: [LinkType] = [
-    .ethernet, .null, .loop, .raw, .ipv4, .ipv6, .linuxCooked, .linuxCooked2, .unsupported(147),
+    .ethernet, .null, .loop, .raw, .ipv4, .ipv6, .linuxCooked, .linuxCooked2, .ppp, .pppWithDirection,
+    .ciscoHDLC, .arcnet, .arcnetLinux, .juniperEthernet, .ipOverInfiniBand, .unsupported(147),
 ]
 
 /// One packet's bytes → decoder (each link type) → tracker → text and JSON renderers.
