@@ -139,6 +139,9 @@ public enum Annotations {
 enum NonTCPSummary {
     static func text(_ packet: Packet) -> String? {
         if let undecoded = packet.undecoded { return undecoded.prefix(1).uppercased() + undecoded.dropFirst() + "." }
+        if let (source, destination) = packet.truncatedTCPPorts {
+            return "TCP \(source) → \(destination), its header cut short: not a segment tcplab can follow."
+        }
         switch (packet.network, packet.transport) {
         case (.arp(let arp)?, _): return arp.summary
         case (_, .udp(let udp)?):
@@ -190,6 +193,7 @@ enum NonTCPSummary {
         switch (packet.network, packet.transport) {
         case (.arp?, _): return "ARP"
         case (_, .tcp?): return "TCP"
+        case _ where packet.truncatedTCPPorts != nil: return "TCP"
         case (_, .udp?): return "UDP"
         case (_, .icmp(let icmp)?): return icmp.version == 6 ? "ICMPv6" : "ICMP"
         case (.ipv4?, _): return "IPv4"

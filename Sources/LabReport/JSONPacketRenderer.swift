@@ -32,7 +32,11 @@ public struct JSONPacketRenderer {
                 out.append(",\"dport\":" as StaticString); out.append(integer: udp.destinationPort)
             case .icmp(let icmp)?:
                 if let quoted = icmp.quoted { renderQuote(quoted, into: &out) }
-            default: break
+            default:
+                if let (source, destination) = packet.truncatedTCPPorts {
+                    out.append(",\"sport\":" as StaticString); out.append(integer: source)
+                    out.append(",\"dport\":" as StaticString); out.append(integer: destination)
+                }
             }
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))

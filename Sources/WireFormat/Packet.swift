@@ -33,6 +33,8 @@ public struct Packet: Sendable {
     /// The payload length the headers claim (IP length minus headers): tshark's `tcp.len`.
     public var payloadLength = 0
     public var error: DecodeError?
+    /// A TCP header cut short before its 20 bytes: the ports, when its first four bytes are there.
+    public var truncatedTCPPorts: (source: UInt16, destination: UInt16)?
     /// The frame was captured whole (the capture says its length on the wire was no more).
     public var capturedWhole = false
     /// An IPv4 total length larger than the whole frame holds: the header's error, and what the

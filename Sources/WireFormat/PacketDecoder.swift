@@ -173,6 +173,10 @@ public struct PacketDecoder: Sendable {
         let transportBase = base + headerLength
         switch upperProtocol {
         case 6:
+            // A header cut short still names its ports once four bytes are there (as tshark shows them).
+            if ipPayload.count < 20 && ipPayload.count >= 4 {
+                packet.truncatedTCPPorts = (ipPayload.u16(0), ipPayload.u16(2))
+            }
             let header = try TCPHeader.parse(ipPayload)
             packet.transport = .tcp(header)
             packet.payloadOffset = transportBase + header.headerLength
