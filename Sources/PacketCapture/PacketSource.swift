@@ -150,7 +150,7 @@ public final class PacketSource {
             recordNumber += 1
             let packet = CapturedPacket(
                 number: recordNumber, seconds: Int(header.ts.tv_sec), nanoseconds: Int(header.ts.tv_usec),
-                originalLength: Int(header.len),
+                originalLength: Int(header.len), linkType: pcap_datalink(handle),
                 bytes: UnsafeRawBufferPointer(start: data, count: Int(header.caplen)))
             try body(packet)
             return .packet
