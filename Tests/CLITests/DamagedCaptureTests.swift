@@ -22,6 +22,20 @@ struct UnusualCaptureTests {
         #expect(result.stdout == (try TCPLabBinary.run(["read", original, "--format", "json"])).stdout)
     }
 
+    /// Found by FuzzReadCapture: a pcapng timestamp 1.8 × 10^13 s after the first packet's made
+    /// the text view trap when it wrote the relative time with six decimals.
+    @Test func aTimestampFarInTheFutureIsShown() throws {
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: fixturePath("files/mixed-interfaces.pcapng"))))
+        let file = setting(original, at: packetBlockOffsets(original)[1] + 12, to: 0xfffa_610b)   // timestamp, high word
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-future-\(UUID().uuidString).pcapng").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for format in ["text", "json"] {
+            let result = try TCPLabBinary.run(["read", path, "--format", format, "--color", "never"])
+            #expect(result.status == 0, "\(format): \(result.stderr)")
+        }
+    }
+
     @Test(arguments: ["-", "/dev/stdin"])
     func aCaptureFromAPipeIsRead(name: String) throws {
         let capture = fixturePath("files/mixed-interfaces.pcapng")
