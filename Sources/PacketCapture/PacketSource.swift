@@ -138,7 +138,7 @@ public final class PacketSource {
     public enum Step { case packet, timeout, end }
 
     /// Reads the next record and hands it to `body`. Returns `.timeout` when a live capture had
-    /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()`.
+    /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()` (live).
     ///
     /// A saved file is checked as it is read: the first record that cannot be right (cut short,
     /// a length no capture can have, more bytes than the packet had) throws `damagedFile` naming
