@@ -3,7 +3,8 @@
 
   decode-packet/  the bytes of every packet in the captures below (one file each)
   read-capture/   every capture whole: Tests/Fixtures (and its world/ and corpus/ folders: other
-                  systems' traffic, link types, tunnels, broken files) and labs/captures
+                  systems' traffic, link types, tunnels, broken files; files/: the same packets
+                  in other file layouts, whole only) and labs/captures
   sensor-line/    every line of testdata/sensor_lines.tsv (escapes decoded, terminator added)
 
 Usage: fuzz/make-seeds.py OUTPUT_DIR   (run from the repository root)
@@ -58,6 +59,9 @@ def main(output):
         save(os.path.join(output, "read-capture"), data)
         for packet in pcap_packets(data):
             save(os.path.join(output, "decode-packet"), packet)
+    # The same packets in the other layouts the file reader knows (byte orders, sections, blocks).
+    for path in sorted(glob.glob("Tests/Fixtures/files/*.pcap*")):
+        save(os.path.join(output, "read-capture"), open(path, "rb").read())
     for row in open("testdata/sensor_lines.tsv", encoding="utf-8"):
         if row.startswith("#") or not row.strip():
             continue

@@ -28,7 +28,7 @@ public final class CaptureReader {
     /// connections); without it memory follows the open connections only.
     public init(source: PacketSource, keepHistory: Bool = true) {
         self.source = source
-        analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType), keepHistory: keepHistory)
+        analyzer = PacketAnalyzer(keepHistory: keepHistory)
     }
 
     /// A saved capture (pcap or pcapng), through a BPF filter when one is given.
@@ -76,7 +76,7 @@ public final class CaptureReader {
                 try record.bytes.withUnsafeBytes { bytes in
                     try body(CapturedPacket(number: record.number, seconds: record.seconds,
                                             nanoseconds: record.nanoseconds, originalLength: record.originalLength,
-                                            bytes: bytes))
+                                            linkType: record.linkType, bytes: bytes))
                 }
                 housekeeping?(false)
             case .quiet:
@@ -93,8 +93,8 @@ public final class CaptureReader {
                      _ body: (AnalyzedPacket, CapturedPacket) throws -> Void) throws {
         try readRecords(limit: limit, housekeeping: housekeeping) { record in
             let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                            nanoseconds: record.nanoseconds, bytes: record.bytes,
-                                            wireLength: record.originalLength)
+                                            nanoseconds: record.nanoseconds, linkType: record.linkType,
+                                            bytes: record.bytes, wireLength: record.originalLength)
             if let streams, !(analyzed.segment.map { streams.contains($0.stream) } ?? false) { return }
             try body(analyzed, record)
         }

@@ -16,6 +16,7 @@ final class LiveRecordQueue: @unchecked Sendable {  // every var guarded by `con
         var seconds: Int
         var nanoseconds: Int
         var originalLength: Int
+        var linkType: Int32
         var bytes: [UInt8]
     }
 
@@ -102,7 +103,8 @@ final class LiveRecordQueue: @unchecked Sendable {  // every var guarded by `con
             while true {
                 let step = try source.next { record in
                     let copy = Record(number: record.number, seconds: record.seconds, nanoseconds: record.nanoseconds,
-                                      originalLength: record.originalLength, bytes: Array(record.bytes))
+                                      originalLength: record.originalLength, linkType: record.linkType,
+                                      bytes: Array(record.bytes))
                     condition.lock()
                     // Full: wait for the reader (the ring fills meanwhile), unless it stopped reading.
                     while queuedBytes > 0 && queuedBytes + copy.bytes.count > maxBytes && !stopping {

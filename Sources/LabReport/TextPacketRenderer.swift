@@ -145,6 +145,8 @@ func fixed(_ value: Double, decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     let negative = value < 0
+    // Beyond Int (a damaged pcapng timestamp 10^13 s away): no fixed decimals rather than a trap.
+    guard abs(value) * scale < 9e18 else { return String(value) }
     let scaled = Int((abs(value) * scale).rounded())
     let whole = scaled / Int(scale)
     var fraction = String(scaled % Int(scale))

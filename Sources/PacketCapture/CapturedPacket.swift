@@ -1,4 +1,4 @@
-/// One record as libpcap delivers it. `bytes` is only valid inside the closure it was handed to.
+/// One captured record. `bytes` is only valid inside the closure it was handed to.
 public struct CapturedPacket {
     /// 1-based position in the capture (every record counts).
     public var number: Int
@@ -6,15 +6,20 @@ public struct CapturedPacket {
     public var nanoseconds: Int
     /// Bytes on the wire; `bytes.count` may be smaller (snaplen).
     public var originalLength: Int
+    /// The link layer of `bytes`, as libpcap's DLT number: a pcapng file may change it from one
+    /// record to the next (each interface has its own).
+    public var linkType: Int32
     public var bytes: UnsafeRawBufferPointer
 
     public var timestamp: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
 
-    public init(number: Int, seconds: Int, nanoseconds: Int, originalLength: Int, bytes: UnsafeRawBufferPointer) {
+    public init(number: Int, seconds: Int, nanoseconds: Int, originalLength: Int, linkType: Int32,
+                bytes: UnsafeRawBufferPointer) {
         self.number = number
         self.seconds = seconds
         self.nanoseconds = nanoseconds
         self.originalLength = originalLength
+        self.linkType = linkType
         self.bytes = bytes
     }
 }

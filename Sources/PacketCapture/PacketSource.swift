@@ -10,48 +10,53 @@ import Darwin
 /// Set by `PacketSource.breakLoop(_:)` (a signal handler): one live capture per process.
 private let stopFlag = Atomic<Bool>(false)
 
-/// Owns one libpcap handle: a live interface or a saved file (pcap or pcapng).
+/// A capture to read packets from: a live interface, through a libpcap handle, or a saved file
+/// (pcap or pcapng), which tcplab reads itself (`CaptureFile`).
 ///
 /// The `pcap_t` never leaves this class and is closed in `deinit`.
 public final class PacketSource {
-    private let handle: OpaquePointer
+    private enum Origin {
+        case live(OpaquePointer)
+        case file(CaptureFile)
+    }
+
+    private let origin: Origin
     /// What was opened, for error messages: an interface name or a path.
     public let name: String
     public let isLive: Bool
     private var recordNumber = 0
-    /// For a saved file: the stream libpcap reads, to say at which byte offset a record starts.
-    private let file: UnsafeMutablePointer<FILE>?
-    /// What the file's own header says, read before libpcap (which quietly repairs some of it).
-    private let fileHeader: CaptureFileHeader?
-    /// With a BPF filter libpcap skips records inside one read, so offsets span several records.
-    private var filtered = false
+    /// A live capture's link type (it cannot change while the capture runs).
+    private let liveLinkType: Int32
+    /// A saved file's BPF filter (a live capture's is in the kernel).
+    private var fileFilter: FileFilter?
     private var reportedHeaderDamage = false
-    /// Classic pcap without a filter: where the next record starts, counted rather than asked
-    /// of the stream (ftell costs a system call per record; the count costs nothing).
-    private var nextRecordOffset = 24
-    private var countsOffsets: Bool { fileHeader.map { !$0.isPcapng } == true && !filtered }
 
-    private init(handle: OpaquePointer, name: String, isLive: Bool, fileHeader: CaptureFileHeader? = nil) {
-        self.handle = handle
+    private init(origin: Origin, name: String) {
+        self.origin = origin
         self.name = name
-        self.isLive = isLive
-        self.fileHeader = fileHeader
-        file = isLive ? nil : pcap_file(handle)
+        switch origin {
+        case .live(let handle):
+            isLive = true
+            liveLinkType = pcap_datalink(handle)
+        case .file:
+            isLive = false
+            liveLinkType = 0
+        }
     }
 
-    deinit { pcap_close(handle) }
+    deinit {
+        if case .live(let handle) = origin { pcap_close(handle) }
+    }
 
-    /// Opens a saved capture, pcap or pcapng, with nanosecond timestamps.
+    /// A live capture's handle; nil for a saved file.
+    private var handle: OpaquePointer? {
+        if case .live(let handle) = origin { return handle }
+        return nil
+    }
+
+    /// Opens a saved capture, pcap or pcapng.
     public static func open(file path: String) throws -> PacketSource {
-        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        guard let handle = pcap_open_offline_with_tstamp_precision(
-            path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
-        else {
-            throw CaptureError.cannotOpenFile(
-                path: path, detail: DamageExplanation.explainOpen(libpcap: String(cString: errorBuffer),
-                                                                  header: firstBytes(of: path), fileSize: size(of: path)))
-        }
-        return PacketSource(handle: handle, name: path, isLive: false, fileHeader: CaptureFileHeader(path: path))
+        PacketSource(origin: .file(try CaptureFile(path: path)), name: path)
     }
 
     /// The kernel ring tcplab asks for by default: 32 MiB (libpcap's own default is 2 MiB).
@@ -94,29 +99,32 @@ public final class PacketSource {
                 throw CaptureError.failed(operation: "opening \(interface)", detail: detail)
             }
         }
-        return PacketSource(handle: handle, name: interface, isLive: true)
+        return PacketSource(origin: .live(handle), name: interface)
     }
 
-    private static func firstBytes(of path: String) -> [UInt8] {
-        guard let stream = fopen(path, "rb") else { return [] }
-        defer { fclose(stream) }
-        var bytes = [UInt8](repeating: 0, count: 4)
-        let count = fread(&bytes, 1, 4, stream)
-        return Array(bytes.prefix(count))
+    /// libpcap's DLT number for this capture's link layer; for a saved file, its first interface's
+    /// (each record carries its own: a pcapng file may mix them).
+    public var dataLinkType: Int32 {
+        switch origin {
+        case .live: return liveLinkType
+        case .file(let file): return file.firstLinkType
+        }
     }
 
-    private static func size(of path: String) -> Int? {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    /// For a saved file: its header's (pcap) or first interface's (pcapng); 0 when it has none.
+    public var snapshotLength: Int32 {
+        switch origin {
+        case .live(let handle): return pcap_snapshot(handle)
+        case .file(let file): return Int32(clamping: file.snapshotLength)
+        }
     }
-
-    /// libpcap's DLT number for this capture's link layer.
-    public var dataLinkType: Int32 { pcap_datalink(handle) }
-
-    public var snapshotLength: Int32 { pcap_snapshot(handle) }
 
     /// Compiles and installs a BPF filter; a bad expression names itself in the error.
     public func setFilter(_ expression: String) throws {
+        guard let handle else {
+            fileFilter = try FileFilter(expression: expression, firstLinkType: dataLinkType)
+            return
+        }
         var program = bpf_program()
         guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
             throw CaptureError.badFilter(expression: expression, detail: String(cString: pcap_geterr(handle)))
@@ -125,82 +133,71 @@ public final class PacketSource {
         guard pcap_setfilter(handle, &program) == 0 else {
             throw CaptureError.badFilter(expression: expression, detail: String(cString: pcap_geterr(handle)))
         }
-        filtered = true
     }
 
     public enum Step { case packet, timeout, end }
 
     /// Reads the next record and hands it to `body`. Returns `.timeout` when a live capture had
-    /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()`.
+    /// nothing within its timeout, and `.end` at the end of a file or after `breakLoop()` (live).
     ///
     /// A saved file is checked as it is read: the first record that cannot be right (cut short,
-    /// a length no capture can have, more bytes than the packet had or than the file's snapshot
-    /// length allows) throws `damagedFile` naming the record and its byte offset; the records
-    /// before it have been delivered. A damaged file header throws `damagedHeader` at the end.
+    /// a length no capture can have, more bytes than the packet had) throws `damagedFile` naming
+    /// the record and its byte offset; the records before it have been delivered. A damaged file
+    /// header throws `damagedHeader` at the end.
     @inline(__always)
     public func next(_ body: (CapturedPacket) throws -> Void) throws -> Step {
+        switch origin {
+        case .live(let handle): return try nextLive(handle, body)
+        case .file(let file): return try next(from: file, body)
+        }
+    }
+
+    @inline(__always)
+    private func next(from file: CaptureFile, _ body: (CapturedPacket) throws -> Void) throws -> Step {
+        while var packet = try file.next() {
+            if let fileFilter, try !fileFilter.matches(packet) { continue }
+            recordNumber += 1
+            packet.number = recordNumber
+            try body(packet)
+            return .packet
+        }
+        if let problem = file.headerProblem, !reportedHeaderDamage {
+            reportedHeaderDamage = true
+            throw CaptureError.damagedHeader(path: name, detail: problem)
+        }
+        return .end
+    }
+
+    private func nextLive(_ handle: OpaquePointer, _ body: (CapturedPacket) throws -> Void) throws -> Step {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
-        let start: Int? = file.map { countsOffsets ? nextRecordOffset : Int(ftell($0)) }
-        let status = pcap_next_ex(handle, &header, &data)
-        switch status {
+        switch pcap_next_ex(handle, &header, &data) {
         case 1:
             let header = header!.pointee
-            if let file, let start { try check(header, start: start, file: file) }
             recordNumber += 1
-            let packet = CapturedPacket(
+            try body(CapturedPacket(
                 number: recordNumber, seconds: Int(header.ts.tv_sec), nanoseconds: Int(header.ts.tv_usec),
-                originalLength: Int(header.len),
-                bytes: UnsafeRawBufferPointer(start: data, count: Int(header.caplen)))
-            try body(packet)
+                originalLength: Int(header.len), linkType: liveLinkType,
+                bytes: UnsafeRawBufferPointer(start: data, count: Int(header.caplen))))
             return .packet
         case 0:
             return .timeout
         case PCAP_ERROR_BREAK:
-            if let problem = fileHeader?.problem, !reportedHeaderDamage {
-                reportedHeaderDamage = true
-                throw CaptureError.damagedHeader(path: name, detail: problem)
-            }
             return .end
         default:
-            let detail = String(cString: pcap_geterr(handle))
-            if isLive { throw CaptureError.failed(operation: "reading from \(name)", detail: detail) }
-            throw CaptureError.damagedFile(path: name, record: recordNumber + 1, offset: start,
-                                           detail: DamageExplanation.explain(libpcap: detail))
+            throw CaptureError.failed(operation: "reading from \(name)", detail: String(cString: pcap_geterr(handle)))
         }
     }
 
-    /// What libpcap accepts but a sound capture cannot hold.
-    private func check(_ header: pcap_pkthdr, start: Int, file: UnsafeMutablePointer<FILE>) throws {
-        func damaged(_ detail: String) -> CaptureError {
-            .damagedFile(path: name, record: recordNumber + 1, offset: start, detail: detail)
-        }
-        if header.len == 0 {
-            throw damaged("the record says the packet was 0 bytes long on the wire; no packet is, so the record "
-                          + "header is corrupt")
-        }
-        if header.caplen > header.len {
-            throw damaged("the record says \(header.caplen) bytes were captured of a packet only \(header.len) bytes long; "
-                          + "a capture cannot hold more than the packet had, so the record header is corrupt")
-        }
-        guard let fileHeader, countsOffsets else { return }
-        // libpcap cuts a record longer than the snapshot length down to it without a word, so a
-        // record exactly that long may have been longer: the distance the file moved tells.
-        if Int32(clamping: header.caplen) == pcap_snapshot(handle) {
-            let stored = Int(ftell(file)) - start - fileHeader.recordHeaderLength
-            if stored > Int(header.caplen) {
-                throw damaged("the record holds \(stored) captured bytes, more than the file's snapshot length "
-                              + "(\(fileHeader.snapshotLength)) allows; the record or the file header is corrupt")
-            }
-        }
-        nextRecordOffset = start + fileHeader.recordHeaderLength + Int(header.caplen)
+    /// Makes a live capture's blocked `next` return `.end`. Safe to call from a signal handler or
+    /// another thread. (Reading a file never blocks.)
+    public func breakLoop() {
+        if let handle { pcap_breakloop(handle) }
     }
 
-    /// Makes a blocked `next` return `.end`. Safe to call from a signal handler or another thread.
-    public func breakLoop() { pcap_breakloop(handle) }
-
-    /// An opaque token for `breakLoop(token)` from a C signal handler, which cannot capture `self`.
-    public var breakToken: OpaquePointer { handle }
+    /// An opaque token for `breakLoop(token)` from a C signal handler, which cannot capture `self`;
+    /// nil for a saved file.
+    public var breakToken: OpaquePointer? { handle }
 
     /// From a signal handler: asks the capture to stop. Also remembered (`stopRequested`), so a
     /// reader that waits on another thread can ask libpcap again should one wake-up be missed.
@@ -214,18 +211,24 @@ public final class PacketSource {
 
     /// Kernel counters for a live capture.
     public func statistics() -> CaptureStatistics? {
+        guard let handle else { return nil }
         var stats = pcap_stat()
         guard pcap_stats(handle, &stats) == 0 else { return nil }
         return CaptureStatistics(received: stats.ps_recv, droppedByKernel: stats.ps_drop,
                                  droppedByInterface: stats.ps_ifdrop)
     }
 
-    /// A writer for a pcap file with this capture's link type and snaplen.
+    /// A writer for a pcap file with this capture's link type and snaplen (a saved file's first
+    /// interface's: a pcap file holds one link type).
     public func makeWriter(path: String) throws -> PacketWriter {
+        guard let handle else {
+            let snapshot = (1...PacketWriter.largestSnapshot).contains(snapshotLength) ? snapshotLength : PacketWriter.largestSnapshot
+            return try PacketWriter(path: path, linkType: dataLinkType, snapshotLength: snapshot)
+        }
         guard let dumper = pcap_dump_open(handle, path) else {
             throw CaptureError.cannotWrite(path: path, detail: String(cString: pcap_geterr(handle)))
         }
-        return PacketWriter(dumper: dumper)
+        return PacketWriter(dumper: dumper, path: path, linkType: liveLinkType)
     }
 
     /// The interfaces libpcap can capture on.
@@ -273,12 +276,40 @@ public final class PacketSource {
 /// Writes packets to a pcap file that Wireshark and tshark open. Closed (and flushed) in `deinit`.
 public final class PacketWriter {
     private let dumper: OpaquePointer
+    private let path: String
+    /// A pcap file holds records of one link type.
+    private let linkType: Int32
+    /// libpcap's own limit, for a file written from a capture whose snapshot length is unknown.
+    static let largestSnapshot: Int32 = 262_144
 
-    init(dumper: OpaquePointer) { self.dumper = dumper }
+    init(dumper: OpaquePointer, path: String, linkType: Int32) {
+        self.dumper = dumper
+        self.path = path
+        self.linkType = linkType
+    }
+
+    /// A file for records read from a saved capture, which has no libpcap handle to write with.
+    convenience init(path: String, linkType: Int32, snapshotLength: Int32) throws {
+        guard let dead = pcap_open_dead_with_tstamp_precision(linkType, snapshotLength, UInt32(PCAP_TSTAMP_PRECISION_NANO)) else {
+            throw CaptureError.cannotWrite(path: path, detail: "libpcap cannot write link type \(linkType)")
+        }
+        defer { pcap_close(dead) }   // the dumper needs only the file header it wrote
+        guard let dumper = pcap_dump_open(dead, path) else {
+            throw CaptureError.cannotWrite(path: path, detail: String(cString: pcap_geterr(dead)))
+        }
+        self.init(dumper: dumper, path: path, linkType: linkType)
+    }
 
     deinit { pcap_dump_close(dumper) }
 
-    public func write(_ packet: CapturedPacket) {
+    /// Throws for a record of another link type than the file's (from a pcapng file that mixes them).
+    public func write(_ packet: CapturedPacket) throws {
+        guard packet.linkType == linkType else {
+            throw CaptureError.cannotWrite(
+                path: path, detail: "frame \(packet.number) has link type \(packet.linkType) and the frames before it "
+                    + "\(linkType), but a pcap file holds one link type: the capture mixes interfaces of different kinds. "
+                    + "tshark can take one interface's frames out first: tshark -r FILE -Y 'frame.interface_id == 0' -w ONE.pcap")
+        }
         var header = pcap_pkthdr()
         header.ts.tv_sec = time_t(packet.seconds)
         // The handle was opened with nanosecond precision, so the dumper writes a nanosecond file.

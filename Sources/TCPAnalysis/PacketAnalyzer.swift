@@ -26,20 +26,29 @@ public struct AnalyzedPacket: Sendable {
 /// Decodes and tracks frames in order: the one path from captured bytes to annotated packets,
 /// shared by `read`, `capture`, the labs and the demo.
 public final class PacketAnalyzer {
+    /// Decodes with the link type of the last frame: a pcapng file may change it from one frame to
+    /// the next (each interface has its own).
     public private(set) var decoder: DefragmentingDecoder
+    private var decoderLinkType: Int32?
     public let tracker: TCPTracker
     /// Frames seen, TCP or not.
     public private(set) var frames = 0
     public private(set) var firstTime: Double?
 
-    public init(linkType: LinkType, keepHistory: Bool = true) {
+    /// `linkType`: how to decode frames that do not say theirs (see `analyze`).
+    public init(linkType: LinkType = .ethernet, keepHistory: Bool = true) {
         decoder = DefragmentingDecoder(linkType: linkType)
         tracker = TCPTracker(keepHistory: keepHistory)
     }
 
-    /// `bytes` is only read during the call; `wireLength` is the packet's length on the wire.
-    public func analyze(frame: Int, seconds: Int, nanoseconds: Int,
+    /// `linkType` is the frame's libpcap DLT number (nil: the last one given, or the initial link
+    /// type). `bytes` is only read during the call; `wireLength` is the packet's length on the wire.
+    public func analyze(frame: Int, seconds: Int, nanoseconds: Int, linkType: Int32? = nil,
                         bytes: UnsafeRawBufferPointer, wireLength: Int? = nil) -> AnalyzedPacket {
+        if let linkType, linkType != decoderLinkType {
+            decoder.linkType = LinkType(dlt: linkType)
+            decoderLinkType = linkType
+        }
         frames += 1
         let packet = decoder.decode(bytes, frame: frame, wireLength: wireLength)
         var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)

@@ -1,11 +1,18 @@
 /// A `PacketDecoder` that also puts IPv4 fragments back together, frame after frame (it keeps
 /// the fragments of datagrams not yet complete, so one instance reads one capture in order).
 public struct DefragmentingDecoder: Sendable {
-    public let decoder: PacketDecoder
+    public private(set) var decoder: PacketDecoder
     private var reassembler = IPv4Reassembler()
     private static let datagramDecoder = PacketDecoder(linkType: .raw)
 
     public init(linkType: LinkType) { decoder = PacketDecoder(linkType: linkType) }
+
+    /// The link layer of the frames to come: a pcapng file may change it from one frame to the
+    /// next. Fragments held for datagrams not yet complete are kept.
+    public var linkType: LinkType {
+        get { decoder.linkType }
+        set { decoder = PacketDecoder(linkType: newValue) }
+    }
 
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, frame: Int, wireLength: Int? = nil) -> Packet {
         var packet = decoder.decode(bytes, wireLength: wireLength)

@@ -149,11 +149,11 @@ extension TCPLab {
             }
             if let view {
                 try reader.read(limit: count, housekeeping: monitor.tick) { analyzed, record in
-                    writer?.write(record)
+                    try writer?.write(record)
                     view.add(analyzed, bytes: record.bytes)
                 }
             } else {
-                try reader.readRecords(limit: count, housekeeping: monitor.tick) { writer?.write($0) }
+                try reader.readRecords(limit: count, housekeeping: monitor.tick) { try writer?.write($0) }
             }
             return reader.records
         }

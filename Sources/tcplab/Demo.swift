@@ -196,7 +196,7 @@ final class DemoCapture: @unchecked Sendable {
         // From here only this thread touches the source and the writer, until `stop` joins it.
         Thread { [self] in
             try? reader.readRecords { record in
-                writer?.write(record)
+                try writer?.write(record)
                 packets += 1
             }
             writer?.flush()

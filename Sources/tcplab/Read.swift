@@ -112,7 +112,7 @@ extension TCPLab {
                 let view = PacketView(reader: reader, options: output.view, sink: sink)
                 defer { view.finish() }
                 try reader.read { analyzed, record in
-                    writer.write(record)
+                    try writer.write(record)
                     view.add(analyzed, bytes: record.bytes)
                 }
             } else {

@@ -13,15 +13,14 @@ import WireFormat
 /// captures can be fed into one analyzer (numbered on), which gives one stream per capture.
 func ladderModels(_ paths: [String], absolute: Bool = false, stream: Int? = nil) throws -> (models: [LadderModel], builder: LadderBuilder) {
     let builder = LadderBuilder(absoluteNumbers: absolute, stream: stream)
-    var analyzer: PacketAnalyzer?
+    let analyzer = PacketAnalyzer()
     var frame = 0
     for path in paths {
         let source = try PacketSource.open(file: path)
-        if analyzer == nil { analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType)) }
         while try source.next({ record in
             frame += 1
-            let analyzed = analyzer!.analyze(frame: frame, seconds: record.seconds,
-                                              nanoseconds: record.nanoseconds, bytes: record.bytes)
+            let analyzed = analyzer.analyze(frame: frame, seconds: record.seconds, nanoseconds: record.nanoseconds,
+                                            linkType: record.linkType, bytes: record.bytes)
             builder.add(analyzed, bytes: record.bytes)
         }) != .end {}
     }

@@ -3,15 +3,20 @@ import TestSupport
 import Testing
 import WireFormat
 
-/// `tcplab read --format json` against tshark, field by field, on captures of real traffic
-/// (Tests/Fixtures, made by scripts/make-fixtures.sh; references by scripts/tshark-reference.sh).
+/// Every fixture with a tshark table: the captures of real traffic (Tests/Fixtures, made by
+/// scripts/make-fixtures.sh) and the same packets in other file formats (Tests/Fixtures/files,
+/// made by scripts/make-file-fixtures.py); tables by scripts/tshark-reference.sh.
+let referenceCaptures = fixturesWithReference() + fixturesWithReference(in: "files")
+
+/// `tcplab read --format json` against tshark, field by field.
 @Suite("JSON agrees with tshark on every fixture")
 struct TsharkAgreementTests {
     @Test func thereAreFixtures() {
         #expect(fixturesWithReference().count >= 10)
+        #expect(fixturesWithReference(in: "files").count >= 6)
     }
 
-    @Test(arguments: fixturesWithReference())
+    @Test(arguments: referenceCaptures)
     func fieldsAgree(capture: String) throws {
         let ours = try readAsJSON(fixturePath(capture))
         let theirs = try tsharkRows(capture)
@@ -113,7 +118,7 @@ struct ExpertAgreementTests {
                             "lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window", "zero_window_probe",
                             "zero_window_probe_ack", "window_full", "window_update", "keep_alive", "keep_alive_ack"]
 
-    @Test(arguments: fixturesWithReference())
+    @Test(arguments: referenceCaptures)
     func flagsAgree(capture: String) throws {
         let ours = try readAsJSON(fixturePath(capture))
         let theirs = try tsharkRows(capture)

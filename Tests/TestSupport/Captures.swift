@@ -8,12 +8,15 @@ import WireFormat
 
 public let fixturesDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
-/// Every capture fixture that has a tshark reference next to it.
-public func fixturesWithReference() -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.path)) ?? []
+/// Every capture fixture that has a tshark reference next to it; in `folder`, a folder of
+/// Tests/Fixtures, named with it (e.g. "files/big-endian.pcap").
+public func fixturesWithReference(in folder: String? = nil) -> [String] {
+    let directory = folder.map { fixturesDirectory.appendingPathComponent($0) } ?? fixturesDirectory
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return names.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
         .filter { names.contains(tsharkReferenceName($0)) }
         .sorted()
+        .map { name in (folder.map { $0 + "/" } ?? "") + name }
 }
 
 public func tsharkReferenceName(_ capture: String) -> String {

@@ -10,8 +10,9 @@ import Glibc
 /// At most this many records per input: a file can claim any number, the fuzzer must not hang.
 let recordLimit = 10_000
 
-/// A whole capture file: the bytes are written to a file, opened with libpcap (pcap or pcapng),
-/// and every record is decoded, tracked and rendered as `tcplab read` does, summary included.
+/// A whole capture file: the bytes are written to a file, opened as `tcplab read` opens it (pcap
+/// or pcapng, tcplab's own reader), and every record is decoded with its own link type, tracked
+/// and rendered as `tcplab read` does, summary included.
 public func fuzzReadCapture(_ bytes: UnsafeRawBufferPointer) {
     let path = scratchFile
     guard let file = fopen(path, "wb") else { fatalError("cannot write \(path)") }
@@ -19,7 +20,7 @@ public func fuzzReadCapture(_ bytes: UnsafeRawBufferPointer) {
     fclose(file)
 
     guard let source = try? PacketSource.open(file: path) else { return }
-    let analyzer = PacketAnalyzer(linkType: LinkType(dlt: source.dataLinkType))
+    let analyzer = PacketAnalyzer()
     let text = TextPacketRenderer(palette: Palette(enabled: false), showHex: true)
     let json = JSONPacketRenderer()
     var output = OutputBuffer(capacity: 1 << 14)
@@ -29,7 +30,8 @@ public func fuzzReadCapture(_ bytes: UnsafeRawBufferPointer) {
             records += 1
             precondition(record.number == records, "record numbers skip")
             let analyzed = analyzer.analyze(frame: record.number, seconds: record.seconds,
-                                            nanoseconds: record.nanoseconds, bytes: record.bytes)
+                                            nanoseconds: record.nanoseconds, linkType: record.linkType,
+                                            bytes: record.bytes)
             output.removeAll()
             text.render(analyzed, bytes: record.bytes, firstTime: analyzer.firstTime ?? 0, into: &output)
             json.render(analyzed, bytes: record.bytes, into: &output)
