@@ -70,6 +70,16 @@ public enum Annotations {
         let sender = side(segment.fromClient), receiver = side(!segment.fromClient)
         let flags = tcp.flags
 
+        switch segment.notAnalysed {
+        case .malformedHeader?:
+            lines.append("Not analysed (nor by Wireshark): the header contradicts its packet, so its numbers are shown raw and its length is unknown.")
+            return
+        case .incompleteFragment?:
+            lines.append("Not analysed (nor by Wireshark): it starts an IP datagram whose other fragments are not in the capture, so its length is unknown and its numbers are shown raw.")
+            return
+        case nil:
+            break
+        }
         if segment.startsMidConnection {
             lines.append("First packet of stream \(segment.stream), captured without its handshake: relative numbers start at 1 here (as in Wireshark) and the window scale is unknown.")
         }

@@ -91,8 +91,13 @@ public struct JSONPacketRenderer {
         } else {
             out.append(",\"ack\":null,\"ack_raw\":null" as StaticString)
         }
-        out.append(",\"next_seq\":" as StaticString); out.append(integer: segment.nextSequence)
-        out.append(",\"len\":" as StaticString); out.append(integer: packet.payloadLength)
+        if segment.notAnalysed == nil {
+            out.append(",\"next_seq\":" as StaticString); out.append(integer: segment.nextSequence)
+            out.append(",\"len\":" as StaticString); out.append(integer: packet.payloadLength)
+        } else {
+            // Left out of the analysis: its numbers are raw and its length unknown (tshark gives none).
+            out.append(",\"next_seq\":null,\"len\":null" as StaticString)
+        }
         out.append(",\"hdr_len\":" as StaticString); out.append(integer: tcp.headerLength)
         out.append(",\"win\":" as StaticString); out.append(integer: tcp.window)
         if let scaled = segment.scaledWindow {

@@ -55,8 +55,10 @@ public final class PacketAnalyzer {
         if firstTime == nil { firstTime = result.time }
         if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {
             let malformed = packet.error.map { $0.kind == .malformed && $0.layer == "TCP" && $0.field == "data offset" } ?? false
+            // A fragment still marked here is one the reassembler could not take (its bytes are not all there).
+            let reason: NotAnalysedReason? = malformed ? .malformedHeader : packet.isIPFragment ? .incompleteFragment : nil
             result.segment = tracker.track(tcp, from: source, to: destination, payloadLength: packet.payloadLength,
-                                           time: result.time, frame: frame, headerIsMalformed: malformed)
+                                           time: result.time, frame: frame, notAnalysed: reason)
         }
         return result
     }

@@ -50,6 +50,9 @@ public struct Segment: Sendable {
     /// A SYN sent again with the same ISN.
     public var repeatsSyn = false
     public var analysis: AnalysisFlags = []
+    /// Why the segment was left out of the analysis, as Wireshark leaves it out: then its numbers
+    /// are the raw ones (`relativeSequence`, `relativeAcknowledgement`) and its length unknown.
+    public var notAnalysed: NotAnalysedReason?
     /// For a duplicate ACK: its number in the series, and the frame of the ACK it repeats.
     public var duplicateAckNumber = 0
     public var duplicateAckFrame = 0
@@ -61,4 +64,13 @@ public struct Segment: Sendable {
 
     /// The base of the receiver's sequence space (what its SACK blocks are relative to).
     public var receiverBase: SequenceNumber? { fromClient ? connection.serverBase : connection.clientBase }
+}
+
+/// A TCP header shown but kept out of the analysis (tshark does the same).
+public enum NotAnalysedReason: Sendable, Equatable {
+    /// Its data offset runs past the IP payload: the header contradicts its packet.
+    case malformedHeader
+    /// The first fragment of an IP datagram whose fragments are not all in the capture: the
+    /// segment's length is unknown.
+    case incompleteFragment
 }

@@ -32,10 +32,11 @@ public final class TCPTracker {
     /// Connections seen so far.
     public var conversationCount: Int { nextIndex }
 
-    /// `headerIsMalformed`: the TCP header contradicts its packet (a data offset beyond the IP
-    /// payload); the segment is tracked but left out of the expert analysis, as Wireshark does.
+    /// `notAnalysed`: why the segment is left out of the expert analysis (a header that contradicts
+    /// its packet, a fragment of a datagram never completed); it still belongs to its stream, and
+    /// its numbers are shown raw, as Wireshark shows them.
     public func track(_ tcp: TCPHeader, from source: IPAddress, to destination: IPAddress,
-                      payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool = false) -> Segment {
+                      payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason? = nil) -> Segment {
         let sourceEndpoint = Endpoint(address: source, port: tcp.sourcePort)
         let destinationEndpoint = Endpoint(address: destination, port: tcp.destinationPort)
         let key = ConversationKey(sourceEndpoint, destinationEndpoint)
@@ -60,7 +61,7 @@ public final class TCPTracker {
         let isFirstPacket = box.value.client.segments + box.value.server.segments == 0
 
         var segment = update(box, tcp, fromClient: fromClient, payloadLength: payloadLength,
-                             time: time, frame: frame, headerIsMalformed: headerIsMalformed)
+                             time: time, frame: frame, notAnalysed: notAnalysed)
         segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
 
         packetsSinceSweep += 1
@@ -77,13 +78,13 @@ public final class TCPTracker {
     }
 
     private func update(_ box: ConversationBox, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool) -> Segment {
+                        payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
         update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, frame: frame,
-               headerIsMalformed: headerIsMalformed)
+               notAnalysed: notAnalysed)
     }
 
     private func update(_ conversation: inout Conversation, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int, headerIsMalformed: Bool) -> Segment {
+                        payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
         let ack = tcp.acknowledgementNumber
@@ -100,6 +101,11 @@ public final class TCPTracker {
                               nextSequence: 0)
         let segmentLength = payloadLength + (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0)
         segment.nextSequence = segment.relativeSequence &+ UInt32(segmentLength)
+        if let notAnalysed {
+            segment.notAnalysed = notAnalysed
+            segment.relativeSequence = seq.rawValue
+            segment.relativeAcknowledgement = flags.contains(.ack) ? ack.rawValue : nil
+        }
 
         // The opening.
         if flags.contains(.syn) {
@@ -160,7 +166,7 @@ public final class TCPTracker {
 
         // A header that contradicts its own packet (Wireshark: "Short segment", a malformed
         // packet) is numbered but not analysed: its numbers cannot be trusted.
-        let expert = headerIsMalformed ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
+        let expert = notAnalysed != nil ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
             tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
             receiverShift: conversation.windowShift(fromClient: !fromClient),
             initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time)
