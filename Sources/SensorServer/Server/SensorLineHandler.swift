@@ -13,7 +13,7 @@ import Darwin
 /// The parsing handler: gives every framed line a number, parses it, names the device (`HELLO`),
 /// checks continuity, and tells the sinks. One instance per connection, used on its event loop.
 final class SensorLineHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = FramedLines
 
     private let sinks: [any SensorEventSink]
     private let devices: DeviceRegistry
@@ -66,29 +66,7 @@ final class SensorLineHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = Self.unwrapInboundIn(data)
-        self.lineNumber += 1
-        // Without detail: a flood of bad lines costs only their reasons; the few that are
-        // reported are parsed again with their text (see `reject`).
-        let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(bytes) }
-        }
-        switch parsed {
-        case .success(.reading(let reading)):
-            self.accept(reading)
-        case .success(.hello(let name)):
-            self.device = name
-            self.deviceRecord = self.devices.record(for: name)
-            self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
-        case .failure(let error):
-            self.reject(.parse(error.reason)) {
-                let described = line.withUnsafeReadableBytes { bytes in
-                    Result { () throws(SensorParseError) in try SensorLineParser.parse(bytes) }
-                }
-                if case .failure(let full) = described { return full.message }
-                return error.message  // not reached: both parses apply the same rules
-            }
-        }
+        Self.unwrapInboundIn(data).forEachLine { line in self.handle(line) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -153,6 +131,30 @@ final class SensorLineHandler: ChannelInboundHandler {
     }
 
     // MARK: - Lines
+
+    private func handle(_ line: UnsafeRawBufferPointer) {
+        self.lineNumber += 1
+        // Without detail: a flood of bad lines costs only their reasons; the few that are
+        // reported are parsed again with their text (see `reject`).
+        let parsed = Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(line) }
+        switch parsed {
+        case .success(.reading(let reading)):
+            self.accept(reading)
+        case .success(.hello(let name)):
+            self.device = name
+            self.deviceRecord = self.devices.record(for: name)
+            self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
+        case .failure(let error):
+            self.reject(.parse(error.reason)) {
+                do throws(SensorParseError) {
+                    _ = try SensorLineParser.parse(line)
+                } catch let full {
+                    return full.message
+                }
+                return error.message  // not reached: both parses apply the same rules
+            }
+        }
+    }
 
     private func accept(_ reading: SensorReading) {
         self.readings += 1
