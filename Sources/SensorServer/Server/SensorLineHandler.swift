@@ -66,7 +66,10 @@ final class SensorLineHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        Self.unwrapInboundIn(data).forEachLine { line in self.handle(line) }
+        // The lines of one read arrived together: one clock reading stamps them all.
+        let now = Timestamp.now()
+        Self.unwrapInboundIn(data).forEachLine { line in self.handle(line, at: now) }
+        self.deliver()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -92,6 +95,7 @@ final class SensorLineHandler: ChannelInboundHandler {
                             + "found \(bytes.readableBytes) bytes \(SensorLineParser.quoted(bytes.readableBytesView))"
                     })
             }
+            self.deliver()
         case IdleStateHandler.IdleStateEvent.read:
             self.closeReason = .idleTimeout
             self.counters.statistics.idleTimeouts += 1
@@ -127,19 +131,20 @@ final class SensorLineHandler: ChannelInboundHandler {
                     peer: self.peer, device: self.device, at: .now(), duration: duration,
                     readings: self.readings, rejected: self.rejected, unreported: self.unreported,
                     reason: self.closeReason)))
+        self.deliver()
         context.fireChannelInactive()
     }
 
     // MARK: - Lines
 
-    private func handle(_ line: UnsafeRawBufferPointer) {
+    private func handle(_ line: UnsafeRawBufferPointer, at now: Timestamp) {
         self.lineNumber += 1
         // Without detail: a flood of bad lines costs only their reasons; the few that are
         // reported are parsed again with their text (see `reject`).
         let parsed = Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(line) }
         switch parsed {
         case .success(.reading(let reading)):
-            self.accept(reading)
+            self.accept(reading, at: now)
         case .success(.hello(let name)):
             self.device = name
             self.deviceRecord = self.devices.record(for: name)
@@ -156,10 +161,9 @@ final class SensorLineHandler: ChannelInboundHandler {
         }
     }
 
-    private func accept(_ reading: SensorReading) {
+    private func accept(_ reading: SensorReading, at now: Timestamp) {
         self.readings += 1
         self.counters.statistics.readings += 1
-        let now = Timestamp.now()
         let record = self.deviceRecord ?? self.devices.record(for: self.device)
         self.deviceRecord = record
         if let finding = record.observe(reading) {
@@ -192,8 +196,16 @@ final class SensorLineHandler: ChannelInboundHandler {
         self.emit(.rejected(line))
     }
 
+    /// Events wait in the loop's list until `deliver`, which every callback that emits calls
+    /// before it returns: the sinks get a read's events in one call each.
     private func emit(_ event: SensorEvent) {
-        for sink in self.sinks { sink.receive(event) }
+        self.counters.events.append(event)
+    }
+
+    private func deliver() {
+        guard !self.counters.events.isEmpty else { return }
+        for sink in self.sinks { sink.receive(contentsOf: self.counters.events) }
+        self.counters.events.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Shutdown drain
