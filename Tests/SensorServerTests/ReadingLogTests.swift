@@ -48,6 +48,15 @@ struct ReadingLogTests {
         #expect(ReadingLogFormat.jsonLines.line(for: Self.received(device: "q\"\n")).contains(#""device":"q\"\n""#))
     }
 
+    @Test("seq and millis from 0 to the largest 32-bit value, digit for digit")
+    func numbers() {
+        for value: UInt32 in [0, 9, 10, 99, 100, 1_000_000, UInt32.max] {
+            var received = Self.received(seq: value)
+            received.reading.millis = value
+            #expect(ReadingLogFormat.csv.line(for: received).contains(",\(value),\(value),28.3,"))
+        }
+    }
+
     @Test("the format follows the file name")
     func formatFromName() {
         #expect(ReadingLogFormat(path: "x.jsonl") == .jsonLines)

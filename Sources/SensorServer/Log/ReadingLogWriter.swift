@@ -53,7 +53,8 @@ public final class ReadingLogWriter: SensorEventSink {
         guard capacity > 0 else { return }
         let write = { (buffer: UnsafeMutableRawBufferPointer) in
             var writer = ByteWriter(buffer)
-            for case .reading(let reading) in events { self.format.write(reading, to: &writer) }
+            var repeated = ReadingLogFormat.RepeatedFields()
+            for case .reading(let reading) in events { self.format.write(reading, to: &writer, repeating: &repeated) }
             self.file.append(writer.written)
         }
         // A few readings' lines fit on the stack; a flood's go to the heap, once per read.
