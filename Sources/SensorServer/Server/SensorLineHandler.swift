@@ -68,7 +68,9 @@ final class SensorLineHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // The lines of one read arrived together: one clock reading stamps them all.
         let now = Timestamp.now()
+        let readingsBefore = self.readings
         Self.unwrapInboundIn(data).forEachLine { line in self.handle(line, at: now) }
+        self.counters.statistics.readings += self.readings - readingsBefore  // once per read, not per reading
         self.deliver()
     }
 
@@ -163,10 +165,8 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     private func accept(_ reading: SensorReading, at now: Timestamp) {
         self.readings += 1
-        self.counters.statistics.readings += 1
-        let record = self.deviceRecord ?? self.devices.record(for: self.device)
-        self.deviceRecord = record
-        if let finding = record.observe(reading) {
+        if self.deviceRecord == nil { self.deviceRecord = self.devices.record(for: self.device) }
+        if let finding = self.deviceRecord?.observe(reading) {
             self.counters.statistics.count(finding)
             self.emit(
                 .continuity(
@@ -198,7 +198,7 @@ final class SensorLineHandler: ChannelInboundHandler {
 
     /// Events wait in the loop's list until `deliver`, which every callback that emits calls
     /// before it returns: the sinks get a read's events in one call each.
-    private func emit(_ event: SensorEvent) {
+    private func emit(_ event: consuming SensorEvent) {
         self.counters.events.append(event)
     }
 
