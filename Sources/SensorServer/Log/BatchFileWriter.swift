@@ -61,7 +61,7 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
     /// Fails here, not at the first reading, when the file cannot be a log: a missing folder, a
     /// folder, no permission, a file of the kernel's /proc or /sys, or a header that cannot be written.
     init(
-        path: String, header: String?, batchBytes: Int = 256 * 1024, maxQueuedBytes: Int = 16 * 1024 * 1024,
+        path: String, header: String?, batchBytes: Int = 64 * 1024, maxQueuedBytes: Int = 16 * 1024 * 1024,
         flushInterval: TimeInterval = 0.05, onFailure: FailureHandler? = nil
     ) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
