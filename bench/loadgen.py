@@ -3,7 +3,8 @@
 
   flood  many connections each send `HELLO load-N` and then readings as fast as the server takes
          them (pre-built 64 KiB blocks of `seq,millis,t,h\\r\\n`, so Python's own cost per reading is
-         nil and the server is what is measured), then close. Afterwards it watches the server's
+         nil and the server is what is measured), then close. `--rounds N` sends the blocks N times
+         over (seq starts again: only for bench/drain_server.py, which counts lines). Afterwards it watches the server's
          log until it stops growing and prints when that happened.
   idle   opens many connections that send nothing, and reports the server's RSS before and after
          (memory per idle connection); then each sends one reading, to show they all work.
@@ -75,7 +76,7 @@ async def flood(options):
         _, writer = await connect(options.port, index)
         writer.write(f"HELLO load-{index}\r\n".encode())
         sent = 0
-        for chunk, count in chunks:
+        for chunk, count in (pair for _ in range(options.rounds) for pair in chunks):
             if time.time() > deadline:
                 break
             writer.write(chunk)
@@ -257,6 +258,7 @@ def main():
     options.add_argument("--port", type=int, required=True)
     options.add_argument("--connections", type=int, default=100)
     options.add_argument("--readings", type=int, default=10_000, help="readings per connection (flood)")
+    options.add_argument("--rounds", type=int, default=1, help="send the readings this many times (flood)")
     options.add_argument("--duration", type=float, default=60, help="stop sending after this many seconds")
     options.add_argument("--settle", type=float, default=1.0, help="log quiet this long = server done")
     options.add_argument("--log", required=True, help="the server's reading log")

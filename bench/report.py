@@ -223,6 +223,152 @@ Packets/s reached at each target, and the capture's CPU as a share of one core:
         DOC.write_text(doc[:at] + "\n\n" + begin + "\n<!-- capture-rate-bench:end -->" + doc[at:])
     replace_section("capture-rate-bench", body)
 
+def server(out_dir, doc):
+    """The server-bench section: throughput at each connection count, latency, idle memory."""
+    import os
+    import statistics
+    out = pathlib.Path(out_dir)
+    global DOC
+    DOC = pathlib.Path(doc)
+
+    def values(path):
+        return dict(line.split("=", 1) for line in path.read_text().split() if "=" in line) if path.exists() else None
+
+    def spread(numbers, fmt):
+        if not numbers:
+            return "—"
+        middle = fmt(statistics.median(numbers))
+        return middle if len(numbers) == 1 else f"{middle} ({fmt(min(numbers))}–{fmt(max(numbers))})"
+
+    def mega(x):
+        return f"{x / 1e6:.2f} M"
+
+    def times(x):
+        return f"{x:.1f}×"
+
+    def percent(x):
+        return f"{x * 100:.0f} %"
+
+    names = {"swift": "tcplab serve", "python": "python_server.py", "drain": "drain (ceiling)"}
+    runs = [json.loads(line) for line in (out / "throughput.runs").read_text().splitlines() if line.strip()] \
+        if (out / "throughput.runs").exists() else []
+    for r in runs:
+        r["rate"] = r["logged"] / r["seconds"]
+        r["per_cpu"] = r["logged"] / r["cpu"] if r["cpu"] > 0 else 0
+    counts = sorted({r["connections"] for r in runs})
+    parts = []
+    if runs:
+        table = ["| connections | server | readings/s | server CPU s | readings per CPU s | logged |",
+                 "| ---: | --- | ---: | ---: | ---: | --- |"]
+        ratios = ["| connections | tcplab ÷ Python, readings/s | tcplab ÷ Python, per CPU s | tcplab ÷ drain, readings/s |",
+                  "| ---: | ---: | ---: | ---: |"]
+        for n in counts:
+            for name in ("swift", "python", "drain"):
+                rows = [r for r in runs if r["connections"] == n and r["server"] == name]
+                if not rows:
+                    continue
+                lost = sum(r["sent"] - r["logged"] for r in rows)
+                logged = ("counts lines only" if name == "drain" else
+                          f"all, each run" if lost == 0 else f"**{lost:,} NOT logged**")
+                label = f"**{names[name]}**" if name == "swift" else names[name]
+                table.append(f"| {n} | {label} | {spread([r['rate'] for r in rows], mega)} | "
+                             f"{spread([r['cpu'] for r in rows], lambda x: f'{x:.2f}')} | "
+                             f"{spread([r['per_cpu'] for r in rows], mega)} | {logged} |")
+
+            def paired(a, b, key):  # same run: both servers measured under the same neighbours
+                pairs = {}
+                for r in runs:
+                    if r["connections"] == n and r["server"] in (a, b):
+                        pairs.setdefault(r["run"], {})[r["server"]] = r[key]
+                return [p[a] / p[b] for p in pairs.values() if a in p and b in p and p[b] > 0]
+
+            ratios.append(f"| {n} | **{spread(paired('swift', 'python', 'rate'), times)}** | "
+                          f"**{spread(paired('swift', 'python', 'per_cpu'), times)}** | "
+                          f"{spread(paired('swift', 'drain', 'rate'), percent)} |")
+        def sent(name):
+            return max((r["sent"] for r in runs if r["server"] == name), default=0)
+
+        per_run = max(len([r for r in runs if r["connections"] == n and r["server"] == "swift"]) for n in counts)
+        parts.append(f"""### Throughput, every reading logged: 1, 8 and 100 connections
+
+Load: `bench/loadgen.py flood`: N connections each send `HELLO` and then readings as fast as the
+server takes them (pre-built 64 KiB blocks, so the generator costs little), every reading counted
+being a line in the server's JSONL log. Time runs from the first connection until the log stops
+growing (so it includes up to one 0.05 s flush interval). Servers: `tcplab serve --log F.jsonl --quiet`
+(release build), `python_server.py --log F.jsonl`, and `bench/drain_server.py`, which only counts
+the newlines it receives: what the same generator reaches when the server does nothing, the
+ceiling of this machine. Each configuration ran {per_run} times, the three servers one after the
+other in each run; figures are the median and (in brackets) the range. CPU seconds are the
+server's user + system time, which the shared machine disturbs less than wall time. tcplab gets
+{sent('swift'):,} readings a run, Python {sent('python'):,} (its run stays short; the rate is what is
+compared), the drain {sent('drain'):,}.
+
+{chr(10).join(table)}
+
+Ratios, each from the servers of one run, then the median and range over the runs (target:
+tcplab ≥ 10× Python in readings/s and in readings per CPU second):
+
+{chr(10).join(ratios)}
+""")
+    paced = {name: values(out / f"{name}.paced") for name in ("swift", "python")}
+    if all(paced.values()):
+        d = paced["swift"]
+        devices, rate = int(d["devices"]), float(d["rate_per_device"])
+
+        def row(label, v):
+            return (f"| {label} | {v['sent']} | {v['logged']} | {v.get('received_p50_ms')} / {v.get('received_p99_ms')} / "
+                    f"{v.get('received_max_ms')} | {v.get('logged_p50_ms')} / {v.get('logged_p99_ms')} / {v.get('logged_max_ms')} |")
+        parts.append(f"""### Latency with {devices} devices
+
+`bench/loadgen.py paced`: {devices} devices each send a reading every {1 / rate:g} s
+({devices * rate:,.0f} readings/s in all). *Received* is send → the server's `received` stamp
+(its clock is read to the millisecond and truncated, hence values near 0 or just below);
+*in the log* is send → the line is in the log file, which both servers write in batches at
+least every 0.05 s, so that figure is mostly the flush interval.
+
+| server | sent | logged | received p50 / p99 / max (ms) | in the log p50 / p99 / max (ms) |
+| --- | ---: | ---: | ---: | ---: |
+{row("tcplab serve", paced["swift"])}
+{row("python_server.py", paced["python"])}
+""")
+    idle = {name: values(out / f"{name}.idle") for name in ("swift", "python")}
+    if all(idle.values()):
+        def row(label, v, bold):
+            per = f"**{v['per_idle_connection_bytes']} B**" if bold else f"{v['per_idle_connection_bytes']} B"
+            return (f"| {label} | {v['rss_before_kib']} KiB | {v['rss_idle_kib']} KiB | {per} | "
+                    f"{v['per_connection_after_reading_bytes']} B | {v['readings_logged']} |")
+        parts.append(f"""### Memory per idle connection, {int(idle["swift"]["connections"]):,} at once
+
+`bench/loadgen.py idle`: {idle['swift']['connections']} connections open at once (from source addresses 127.0.0.2–9,
+so ephemeral ports do not run out), RSS read from `/proc/PID/status`; then each sends a HELLO and
+one reading, all of which must reach the log.
+
+| server | RSS before | RSS with all idle | per idle connection | after one reading each | readings logged |
+| --- | ---: | ---: | ---: | ---: | ---: |
+{row("tcplab serve", idle["swift"], True)}
+{row("python_server.py", idle["python"], False)}
+
+Target: at most 16 KiB (16384 B) per idle connection. RSS is the server process's own memory;
+the kernel's socket buffers are not in it.
+""")
+    import datetime
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = f"""## Sensor server
+
+`tcplab serve` against `bench/python_server.py`, the server a user would otherwise write (Python
+asyncio, standard library: `StreamReader.readline` framing with a line limit, strict parsing,
+`json.dumps` to the log, flushed every 0.05 s like tcplab's writer). Measured {when}
+on {os.environ.get('MACHINE', machine())} shared with other jobs (load average {os.environ.get('LOAD', '?')}
+at the end), loopback, by
+
+    swift build -c release && bench/server-bench.sh
+    # {os.environ.get('COMMAND', '')}
+
+""" + "\n".join(parts)
+    replace_section("server-bench", body)
+    print(body)
+
+
 if __name__ == "__main__":
     kind, *args = sys.argv[1:]
-    {"capture": capture, "capture-rate": capture_rate}[kind](*args)
+    {"capture": capture, "capture-rate": capture_rate, "server": server}[kind](*args)

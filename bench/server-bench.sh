@@ -1,33 +1,40 @@
 #!/usr/bin/env bash
 # Sensor-server benchmark (not a test): readings/s of `tcplab serve --log x.jsonl --quiet`
 # against bench/python_server.py (asyncio) under the same load in the same run, every reading
-# logged; latency with many paced devices; then memory per idle connection with 10,000
-# connections open (which also shows that 10,000 concurrent connections work). Loopback only;
-# every phase is bounded in count and time. Writes its figures between the server-bench
-# markers in docs/performance.md.
+# logged, with 1, 8 and 100 connections, each RUNS times (medians and ranges: the machine is
+# shared); beside them a drain that only counts lines (bench/drain_server.py), the machine's
+# ceiling with this load generator. Then latency with many paced devices, and memory per idle
+# connection with 10,000 connections open (which also shows that 10,000 concurrent connections
+# work). Loopback only; every phase is bounded in count and time. bench/report.py writes the
+# figures between the server-bench markers in docs/performance.md.
 #
 #   bench/server-bench.sh            (make bench runs it too; builds the release binary if missing)
+#   PHASES=throughput RUNS=1 CONNECTION_COUNTS=8 DOC=/tmp/x.md bench/server-bench.sh   (a quick look)
 #
-# Knobs (environment): CONNECTIONS (100), SWIFT_READINGS per connection (50000),
-# PYTHON_READINGS per connection (5000), PACED_DEVICES (1000), PACED_RATE per device (10/s),
-# PACED_SECONDS (10), IDLE_CONNECTIONS (10000).
+# Knobs (environment): CONNECTION_COUNTS ("1 8 100"), RUNS of each (3), SWIFT_READINGS per run,
+# split over the connections (4000000), PYTHON_READINGS per run (400000), DRAIN_ROUNDS (the
+# drain gets SWIFT_READINGS this many times over: 25), PACED_DEVICES (1000), PACED_RATE per
+# device (10/s), PACED_SECONDS (10), IDLE_CONNECTIONS (10000), PHASES ("throughput latency idle").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONNECTIONS=${CONNECTIONS:-100}
-SWIFT_READINGS=${SWIFT_READINGS:-50000}
-PYTHON_READINGS=${PYTHON_READINGS:-5000}
+CONNECTION_COUNTS=${CONNECTION_COUNTS:-1 8 100}
+RUNS=${RUNS:-3}
+SWIFT_READINGS=${SWIFT_READINGS:-4000000}
+PYTHON_READINGS=${PYTHON_READINGS:-400000}
+DRAIN_ROUNDS=${DRAIN_ROUNDS:-25}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 PACED_DEVICES=${PACED_DEVICES:-1000}
 PACED_RATE=${PACED_RATE:-10}
 PACED_SECONDS=${PACED_SECONDS:-10}
+PHASES=${PHASES:-throughput latency idle}
 BIN=${TCPLAB:-.build/release/tcplab}
 OUT=bench/out
 DOC=${DOC:-docs/performance.md}   # DOC=/tmp/x.md: figures elsewhere (a before/after comparison)
 
 [ -x "$BIN" ] || swift build -c release --product tcplab
 mkdir -p "$OUT"
-rm -f "$OUT"/*.jsonl
+rm -f "$OUT"/*.jsonl "$OUT"/throughput.runs "$OUT"/*.paced "$OUT"/*.idle  # the report shows this run only
 
 # Each side of 10,000 connections needs 10,000 descriptors.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -53,27 +60,34 @@ SERVERS=()
 cleanup() { for pid in "${SERVERS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# --- throughput: Swift ---------------------------------------------------------------------
-port=$(free_port)
-"$BIN" serve --host 127.0.0.1 --port "$port" --log "$OUT/swift.jsonl" --quiet >"$OUT/swift.out" 2>"$OUT/swift.err" &
-swift_pid=$!; SERVERS+=("$swift_pid"); wait_port "$port"
-python3 bench/loadgen.py flood --port "$port" --connections "$CONNECTIONS" --readings "$SWIFT_READINGS" \
-    --duration 60 --log "$OUT/swift.jsonl" >"$OUT/swift.load"
-swift_cpu=$(cpu_seconds "$swift_pid")
-stop "$swift_pid" INT
-swift_sent=$(value sent "$OUT/swift.load"); swift_elapsed=$(value elapsed "$OUT/swift.load")
-swift_logged=$(lines "$OUT/swift.jsonl")
-
-# --- throughput: Python reference ------------------------------------------------------------
-port=$(free_port)
-python3 bench/python_server.py --host 127.0.0.1 --port "$port" --log "$OUT/python.jsonl" 2>"$OUT/python.err" &
-python_pid=$!; SERVERS+=("$python_pid"); wait_port "$port"
-python3 bench/loadgen.py flood --port "$port" --connections "$CONNECTIONS" --readings "$PYTHON_READINGS" \
-    --duration 60 --log "$OUT/python.jsonl" >"$OUT/python.load"
-python_cpu=$(cpu_seconds "$python_pid")
-stop "$python_pid" TERM
-python_sent=$(value sent "$OUT/python.load"); python_elapsed=$(value elapsed "$OUT/python.load")
-python_logged=$(lines "$OUT/python.jsonl")
+# --- throughput: 1, 8 and 100 connections, each count RUNS times, both servers in the same run -
+# The drain (bench/drain_server.py) only counts lines: the machine's ceiling with this generator.
+flood_run() {  # name, connections, readings per connection, rounds, run, command...
+    local name=$1 connections=$2 readings=$3 rounds=$4 run=$5; shift 5
+    local port; port=$(free_port)
+    local log="$OUT/$name-flood.jsonl"
+    rm -f "$log"
+    "$@" --host 127.0.0.1 --port "$port" --log "$log" >"$OUT/$name-flood.out" 2>"$OUT/$name-flood.err" &
+    local pid=$!; SERVERS+=("$pid"); wait_port "$port"
+    python3 bench/loadgen.py flood --port "$port" --connections "$connections" --readings "$readings" \
+        --rounds "$rounds" --duration 60 --log "$log" >"$OUT/$name.load"
+    local cpu; cpu=$(cpu_seconds "$pid")
+    stop "$pid" INT
+    local logged
+    if [ "$name" = drain ]; then logged=$(tail -n 1 "$log"); else logged=$(lines "$log"); fi
+    echo "{\"server\": \"$name\", \"connections\": $connections, \"run\": $run, \"sent\": $(value sent "$OUT/$name.load"), \"logged\": $logged, \"seconds\": $(value elapsed "$OUT/$name.load"), \"cpu\": $cpu}" >>"$OUT/throughput.runs"
+    rm -f "$log"
+}
+if [[ " $PHASES " == *" throughput "* ]]; then
+    for connections in $CONNECTION_COUNTS; do
+        for run in $(seq "$RUNS"); do
+            echo "server-bench: $connections connection(s), run $run of $RUNS" >&2
+            flood_run swift "$connections" $((SWIFT_READINGS / connections)) 1 "$run" "$BIN" serve --quiet
+            flood_run python "$connections" $((PYTHON_READINGS / connections)) 1 "$run" python3 bench/python_server.py
+            flood_run drain "$connections" $((SWIFT_READINGS / connections)) "$DRAIN_ROUNDS" "$run" python3 bench/drain_server.py
+        done
+    done
+fi
 
 # --- latency: many devices at a steady pace -------------------------------------------------
 paced_run() {  # name, command...
@@ -85,8 +99,10 @@ paced_run() {  # name, command...
         --duration "$PACED_SECONDS" --log "$OUT/$name-paced.jsonl" >"$OUT/$name.paced"
     stop "$pid" INT
 }
-paced_run swift "$BIN" serve --quiet
-paced_run python python3 bench/python_server.py
+if [[ " $PHASES " == *" latency "* ]]; then
+    paced_run swift "$BIN" serve --quiet
+    paced_run python python3 bench/python_server.py
+fi
 
 # --- memory per idle connection, and 10,000 at once -----------------------------------------
 idle_run() {  # name, command...
@@ -98,95 +114,13 @@ idle_run() {  # name, command...
         --log "$OUT/$name-idle.jsonl" >"$OUT/$name.idle"
     stop "$pid" INT
 }
-idle_run swift "$BIN" serve --quiet
-idle_run python python3 bench/python_server.py
+if [[ " $PHASES " == *" idle "* ]]; then
+    idle_run swift "$BIN" serve --quiet
+    idle_run python python3 bench/python_server.py
+fi
 
-rate() { python3 -c "print(round($1 / $2))"; }
-swift_rate=$(rate "$swift_logged" "$swift_elapsed")
-python_rate=$(rate "$python_logged" "$python_elapsed")
-swift_cpu_rate=$(rate "$swift_logged" "$swift_cpu")
-python_cpu_rate=$(rate "$python_logged" "$python_cpu")
-cpu_ratio=$(python3 -c "print(f'{$swift_cpu_rate / $python_cpu_rate:.1f}')")
-paced_row() {  # name, file
-    echo "| $1 | $(value sent "$2") | $(value logged "$2") | $(value received_p50_ms "$2") / $(value received_p99_ms "$2") / $(value received_max_ms "$2") | $(value logged_p50_ms "$2") / $(value logged_p99_ms "$2") / $(value logged_max_ms "$2") |"
-}
-ratio=$(python3 -c "print(f'{$swift_rate / $python_rate:.1f}')")
-verdict() { [ "$1" = "$2" ] && echo "all $1 logged" || echo "LOST: $2 of $1 logged"; }
 cpu=$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)
-
-report=$(cat <<REPORT
-<!-- server-bench:begin -->
-## Sensor server
-
-\`tcplab serve\` against \`bench/python_server.py\`, the server a user would otherwise write (Python
-asyncio, standard library: \`StreamReader.readline\` framing with a line limit, strict parsing,
-\`json.dumps\` to the log, flushed every 0.05 s like tcplab's writer). Measured $(date -u +"%Y-%m-%d %H:%M UTC")
-on $(nproc) cores ($cpu) shared with other jobs, loopback, by
-
-    swift build -c release && bench/server-bench.sh
-    # CONNECTIONS=$CONNECTIONS SWIFT_READINGS=$SWIFT_READINGS PYTHON_READINGS=$PYTHON_READINGS PACED_DEVICES=$PACED_DEVICES PACED_RATE=$PACED_RATE PACED_SECONDS=$PACED_SECONDS IDLE_CONNECTIONS=$IDLE_CONNECTIONS
-
-### Throughput, every reading logged
-
-Load: \`bench/loadgen.py flood\`, $CONNECTIONS connections each sending \`HELLO\` and then readings as
-fast as the server takes them (pre-built blocks, so the generator costs little); time runs from
-the first connection until the server's log stops growing (so it includes up to one 0.05 s flush
-interval). Servers: \`tcplab serve --log swift.jsonl --quiet\` (release build) and
-\`python_server.py --log python.jsonl\`. Every reading counted is a line in the server's JSONL log.
-The Python server gets fewer readings per connection so that its run stays short; the rate is what
-is compared. CPU seconds are the server's user + system time, a figure the shared machine
-disturbs less than wall time.
-
-| server | readings sent | logged | seconds | readings/s | server CPU s | readings per CPU s |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-| tcplab serve | $swift_sent | $swift_logged ($(verdict "$swift_sent" "$swift_logged")) | $swift_elapsed | **$swift_rate** | $swift_cpu | $swift_cpu_rate |
-| python_server.py | $python_sent | $python_logged ($(verdict "$python_sent" "$python_logged")) | $python_elapsed | $python_rate | $python_cpu | $python_cpu_rate |
-
-**Ratio: ${ratio}×** the Python reference in readings/s (${cpu_ratio}× per CPU second); target: at least 10×.
-
-### Latency with $PACED_DEVICES devices
-
-\`bench/loadgen.py paced\`: $PACED_DEVICES devices each send a reading every $(python3 -c "print(1/$PACED_RATE)") s for $PACED_SECONDS s
-($(python3 -c "print(int($PACED_DEVICES*$PACED_RATE))") readings/s in all). *Received* is send → the server's \`received\` stamp
-(its clock is read to the millisecond and truncated, hence values near 0 or just below);
-*in the log* is send → the line is in the log file, which both servers write in batches at
-least every 0.05 s, so that figure is mostly the flush interval.
-
-| server | sent | logged | received p50 / p99 / max (ms) | in the log p50 / p99 / max (ms) |
-| --- | ---: | ---: | ---: | ---: |
-$(paced_row "tcplab serve" "$OUT/swift.paced")
-$(paced_row "python_server.py" "$OUT/python.paced")
-
-### Memory per idle connection, 10,000 at once
-
-\`bench/loadgen.py idle\`: $(value connections "$OUT/swift.idle") connections open at once (from source addresses 127.0.0.2–9,
-so ephemeral ports do not run out), RSS read from \`/proc/PID/status\`; then each sends a HELLO and
-one reading, all of which must reach the log.
-
-| server | RSS before | RSS with all idle | per idle connection | after one reading each | readings logged |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| tcplab serve | $(value rss_before_kib "$OUT/swift.idle") KiB | $(value rss_idle_kib "$OUT/swift.idle") KiB | **$(value per_idle_connection_bytes "$OUT/swift.idle") B** | $(value per_connection_after_reading_bytes "$OUT/swift.idle") B | $(value readings_logged "$OUT/swift.idle") |
-| python_server.py | $(value rss_before_kib "$OUT/python.idle") KiB | $(value rss_idle_kib "$OUT/python.idle") KiB | $(value per_idle_connection_bytes "$OUT/python.idle") B | $(value per_connection_after_reading_bytes "$OUT/python.idle") B | $(value readings_logged "$OUT/python.idle") |
-
-Target: at most 16 KiB (16384 B) per idle connection. RSS is the server process's own memory;
-the kernel's socket buffers are not in it.
-<!-- server-bench:end -->
-REPORT
-)
-
-mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || : >"$DOC"  # main's file has other sections; this script owns only its own
-REPORT="$report" python3 - "$DOC" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-section = os.environ["REPORT"]
-pattern = re.compile(r"<!-- server-bench:begin -->.*?<!-- server-bench:end -->", re.S)
-if pattern.search(text):
-    text = pattern.sub(lambda _: section, text)
-else:
-    text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
-echo "$report"
+MACHINE="$(nproc) cores ($cpu)" LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
+COMMAND="CONNECTION_COUNTS=\"$CONNECTION_COUNTS\" RUNS=$RUNS SWIFT_READINGS=$SWIFT_READINGS PYTHON_READINGS=$PYTHON_READINGS DRAIN_ROUNDS=$DRAIN_ROUNDS PACED_DEVICES=$PACED_DEVICES PACED_RATE=$PACED_RATE PACED_SECONDS=$PACED_SECONDS IDLE_CONNECTIONS=$IDLE_CONNECTIONS" \
+    python3 bench/report.py server "$OUT" "$DOC"
 rm -f "$OUT"/*.jsonl

@@ -241,6 +241,23 @@ private final class Console: SensorEventSink, @unchecked Sendable {
         self.print(line)
     }
 
+    /// A read's events: formatted outside the lock (with --quiet its readings print nothing and
+    /// the lock is not taken), then each run of lines for one stream in one write(2), in order.
+    func receive(contentsOf events: [SensorEvent]) {
+        let lines = events.compactMap { self.printer.format($0) }
+        guard !lines.isEmpty else { return }
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        var start = 0
+        while start < lines.count {
+            let stream = lines[start].stream
+            let end = lines[start...].firstIndex { $0.stream != stream } ?? lines.count
+            let text = lines[start..<end].lazy.map(\.text).joined(separator: "\n")
+            if stream == .standardOutput { StandardOutputLine.print(text) } else { StandardError.print(text) }
+            start = end
+        }
+    }
+
     func print(_ line: ConsoleLine) {
         self.lock.lock()
         defer { self.lock.unlock() }

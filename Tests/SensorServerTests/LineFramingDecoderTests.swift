@@ -10,13 +10,18 @@ private enum Frame: Equatable {
     case partial(String)
 }
 
-/// Collects the framer's output: lines as `channelRead`, the exceptions as user events.
+/// Collects the framer's output: lines as `channelRead` (a read's lines together), the exceptions
+/// as user events.
 private final class FrameCollector: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = FramedLines
     var frames: [Frame] = []
+    var messages = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.frames.append(.line(String(buffer: Self.unwrapInboundIn(data))))
+        self.messages += 1
+        Self.unwrapInboundIn(data).forEachLine { line in
+            self.frames.append(.line(String(decoding: line, as: UTF8.self)))
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -64,6 +69,20 @@ struct LineFramingDecoderTests {
     func severalInOneRead() throws {
         let frames = try self.frames(chunks: [bytes("1,2,3.0,4.0\r\n5,6,7.0,8.0\r\n9,10,"), bytes("11.0,12.0\r\n")])
         #expect(frames == [.line("1,2,3.0,4.0"), .line("5,6,7.0,8.0"), .line("9,10,11.0,12.0")])
+    }
+
+    @Test("the complete lines of one read travel as one message; those before an over-long line go first")
+    func oneMessagePerRead() throws {
+        let collector = FrameCollector()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramingDecoder(maxLineLength: 8)))
+        try channel.pipeline.syncOperations.addHandler(collector)
+        try channel.writeInbound(ByteBuffer(string: "1,2\r\n3,4\n5,6\r\n7,"))
+        #expect(collector.messages == 1)
+        try channel.writeInbound(ByteBuffer(string: "8\nabcdefghijk\nx\n"))
+        _ = try channel.finish()
+        #expect(collector.messages == 3)
+        #expect(collector.frames == [.line("1,2"), .line("3,4"), .line("5,6"), .line("7,8"), .tooLong(11), .line("x")])
     }
 
     @Test("CRLF and bare LF both end a line; only the one CR before LF is removed")

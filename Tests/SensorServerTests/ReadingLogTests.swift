@@ -48,6 +48,15 @@ struct ReadingLogTests {
         #expect(ReadingLogFormat.jsonLines.line(for: Self.received(device: "q\"\n")).contains(#""device":"q\"\n""#))
     }
 
+    @Test("seq and millis from 0 to the largest 32-bit value, digit for digit")
+    func numbers() {
+        for value: UInt32 in [0, 9, 10, 99, 100, 1_000_000, UInt32.max] {
+            var received = Self.received(seq: value)
+            received.reading.millis = value
+            #expect(ReadingLogFormat.csv.line(for: received).contains(",\(value),\(value),28.3,"))
+        }
+    }
+
     @Test("the format follows the file name")
     func formatFromName() {
         #expect(ReadingLogFormat(path: "x.jsonl") == .jsonLines)
@@ -73,6 +82,35 @@ struct ReadingLogTests {
         #expect(lines.count == 1 + 2 * 4 * 25_000)
         #expect(lines.filter { $0.hasPrefix("received,") }.count == 1)
         #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",1234567,28.3,65.2") })
+    }
+
+    @Test("a read's events handed over at once give the same lines as one by one, in both formats")
+    func batchSameAsSingle() async throws {
+        var later = Self.received(seq: 14, device: "nodemcu-02")
+        later.received.nanosecondsSince1970 += 1_000_000  // the next millisecond
+        var otherPeer = Self.received(seq: 15, device: "nodemcu-02")
+        otherPeer.peer = "[fe80::1]:53122"
+        let rejected = RejectedLine(
+            received: Self.time, peer: "192.168.1.20:53122", device: "nodemcu-01", line: 4, reason: .partialLine,
+            message: "x")
+        let events: [SensorEvent] = [
+            .reading(Self.received(seq: 12)), .rejected(rejected), .reading(Self.received(seq: 13)),
+            .reading(later), .reading(otherPeer), .reading(Self.received(seq: 16, device: "a,\"b\"\n")),
+        ]
+        for name in ["batch.jsonl", "batch.csv"] {
+            var contents: [String] = []
+            for together in [false, true] {
+                let path = Self.temporaryPath(name)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let writer = try ReadingLogWriter(path: path)
+                if together { writer.receive(contentsOf: events) } else { events.forEach(writer.receive) }
+                try await writer.finish()
+                contents.append(try String(contentsOfFile: path, encoding: .utf8))
+            }
+            #expect(contents[0] == contents[1], "\(name)")
+            // Five readings; the CSV adds its header, and its quoted device name holds a line break.
+            #expect(contents[0].split(separator: "\n").count == (name.hasSuffix(".csv") ? 7 : 5))
+        }
     }
 
     @Test("other events are ignored by the log")

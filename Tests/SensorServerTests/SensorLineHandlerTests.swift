@@ -64,6 +64,22 @@ struct SensorLineHandlerTests {
         #expect(connection.counters.statistics.bytesReceived == 36)
     }
 
+    @Test("the events of one read reach a sink in one call, in order; its readings share one time stamp")
+    func oneCallPerRead() throws {
+        let connection = try Connection()
+        let batches = BatchSizes()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramingDecoder()))
+        try channel.pipeline.syncOperations.addHandler(
+            SensorLineHandler(sinks: [batches], devices: connection.devices, counters: connection.counters, logger: Logger(label: "test")))
+        try channel.writeInbound(ByteBuffer(string: "HELLO a\r\n0,2003,21.0,40.0\r\nbad\r\n1,4005,21.5,41.0\r\n"))
+        try channel.writeInbound(ByteBuffer(string: "2,6007,21.5,41.0\r\n"))
+        #expect(batches.sizes == [4, 1])
+        #expect(connection.counters.events.isEmpty)
+        try connection.send("0,2003,21.0,40.0\r\n1,4005,21.5,41.0\r\n")
+        #expect(Set(connection.recorder.readings.map(\.received)).count == 1)
+    }
+
     @Test("HELLO names the board for every later event")
     func helloNamesTheBoard() throws {
         let connection = try Connection()
@@ -176,6 +192,13 @@ struct SensorLineHandlerTests {
         #expect(!connection.channel.isActive)
         #expect(connection.recorder.disconnections.map(\.reason) == [.reset])
     }
+}
+
+/// Counts the events of each `receive(contentsOf:)` call.
+private final class BatchSizes: SensorEventSink, @unchecked Sendable {  // used on one thread (EmbeddedChannel)
+    var sizes: [Int] = []
+    func receive(_ event: SensorEvent) { self.sizes.append(1) }
+    func receive(contentsOf events: [SensorEvent]) { self.sizes.append(events.count) }
 }
 
 @Suite("DeviceContinuity rules")

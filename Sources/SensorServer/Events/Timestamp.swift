@@ -26,6 +26,9 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     public var secondsSince1970: Double { Double(self.nanosecondsSince1970) / 1e9 }
 
+    /// Whole milliseconds since 1970 (rounded down), the precision of `iso8601`.
+    public var millisecondsSince1970: Int64 { self.nanosecondsSince1970.dividedFloor(by: 1_000_000) }
+
     /// `2026-11-24T19:48:47.123Z`
     public var iso8601: String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
@@ -38,7 +41,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// time-zone files, no allocation, so the log writer can stamp millions of lines.
     @discardableResult
     public func writeISO8601(to out: UnsafeMutableRawPointer) -> Int {
-        let millisecondsTotal = self.nanosecondsSince1970.dividedFloor(by: 1_000_000)
+        let millisecondsTotal = self.millisecondsSince1970
         let seconds = millisecondsTotal.dividedFloor(by: 1000)
         let milliseconds = Int(millisecondsTotal - seconds * 1000)
         let days = seconds.dividedFloor(by: 86_400)

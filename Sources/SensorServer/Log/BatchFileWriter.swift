@@ -15,8 +15,9 @@ private func closeDescriptor(_ descriptor: Int32) {
 
 /// Appends bytes to a file from a dedicated thread, so event loops never wait for the disk.
 ///
-/// Producers copy their line into the current batch under a short lock. A full batch (or any
-/// pending bytes every `flushInterval`) goes to the writer thread, which `write(2)`s it. The
+/// Producers copy their lines into the current batch under a short lock. A full batch (or any
+/// pending bytes every `flushInterval`) goes to the writer thread, which `write(2)`s it and hands
+/// its buffer back for reuse (a fresh buffer per batch cost page faults on both threads). The
 /// queue is bounded: when the disk cannot keep up, producers wait rather than drop readings.
 /// `close()` writes out everything that was appended before it, then closes the file.
 final class BatchFileWriter: @unchecked Sendable {  // state guarded by `condition`
@@ -45,6 +46,9 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
     private let condition = NSCondition()
     private var pending: [UInt8] = []
     private var queue: [[UInt8]] = []
+    /// Written batches, emptied, for `pending` to reuse (at most `maxSpare`, none grown oversized).
+    private var spare: [[UInt8]] = []
+    private static let maxSpare = 4
     private var queuedBytes = 0
     private var closing = false
     private var finished = false
@@ -86,7 +90,7 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
         self.batchBytes = batchBytes
         self.maxQueuedBytes = maxQueuedBytes
         self.flushInterval = flushInterval
-        self.pending.reserveCapacity(batchBytes + 1024)
+        self.pending = Self.emptyBatch(batchBytes)
         let thread = Thread { [self] in self.run() }
         thread.name = "tcplab-log-writer"
         thread.start()
@@ -102,10 +106,9 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
         }
         self.pending.append(contentsOf: bytes)
         guard self.pending.count >= self.batchBytes else { return }
-        self.queue.append(self.pending)
         self.queuedBytes += self.pending.count
-        self.pending = []
-        self.pending.reserveCapacity(self.batchBytes + 1024)
+        self.queue.append(self.pending)
+        self.pending = self.spare.popLast() ?? Self.emptyBatch(self.batchBytes)
         self.condition.broadcast()
         while self.queuedBytes > self.maxQueuedBytes && !self.finished {
             self.condition.wait()
@@ -139,18 +142,24 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
             // A quiet period or closing: the partial batch goes too, so `tail -f` sees readings soon.
             if self.queue.isEmpty && !self.pending.isEmpty {
                 self.queue.append(self.pending)
-                self.pending = []
+                self.pending = self.spare.popLast() ?? Self.emptyBatch(self.batchBytes)
             }
-            let batches = self.queue
+            var batches = self.queue
             self.queue = []
             self.queuedBytes = 0
             let done = self.closing
             self.condition.broadcast()  // wake producers waiting for room
             self.condition.unlock()
 
-            for batch in batches { self.writeAll(batch) }
+            for index in batches.indices {
+                self.writeAll(batches[index])
+                batches[index].removeAll(keepingCapacity: true)
+            }
 
             self.condition.lock()
+            for batch in batches where self.spare.count < Self.maxSpare && batch.capacity <= 4 * self.batchBytes {
+                self.spare.append(batch)
+            }
             if done && self.queue.isEmpty && self.pending.isEmpty { break }
         }
         fsync(self.descriptor)
@@ -177,6 +186,12 @@ final class BatchFileWriter: @unchecked Sendable {  // state guarded by `conditi
                 offset += written
             }
         }
+    }
+
+    private static func emptyBatch(_ capacity: Int) -> [UInt8] {
+        var batch: [UInt8] = []
+        batch.reserveCapacity(capacity + 1024)
+        return batch
     }
 
     private func recordError(_ reason: String, linesLost: Int) {

@@ -27,18 +27,22 @@ struct ByteWriter {
     }
 
     mutating func unsigned(_ value: UInt64) {
-        var digits: (UInt64, Int) = (value, 0)
-        repeat {
-            digits.0 /= 10
-            digits.1 += 1
-        } while digits.0 > 0
-        precondition(self.count + digits.1 <= self.capacity, "ByteWriter: line longer than its buffer")
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        precondition(self.count + digits <= self.capacity, "ByteWriter: line longer than its buffer")
+        // Last digit first, from the end of the number's room backwards.
         var remaining = value
-        for position in stride(from: self.count + digits.1 - 1, through: self.count, by: -1) {
+        var position = self.count + digits
+        repeat {
+            position -= 1
             self.base.storeBytes(of: UInt8(truncatingIfNeeded: 0x30 + remaining % 10), toByteOffset: position, as: UInt8.self)
             remaining /= 10
-        }
-        self.count += digits.1
+        } while remaining > 0
+        self.count += digits
     }
 
     /// One decimal (`28.3`, `-0.5`) when that is exactly the value, as sensors send it; otherwise
@@ -54,6 +58,27 @@ struct ByteWriter {
         } else {
             self.utf8(value.description)
         }
+    }
+
+    /// Where bytes already written into this buffer lie, to copy them again (see `repeatEarlier`).
+    struct Span {
+        var offset = 0
+        var count = 0
+    }
+
+    /// Runs `write` and returns where its bytes went.
+    mutating func span(_ write: (inout ByteWriter) -> Void) -> Span {
+        let start = self.count
+        write(&self)
+        return Span(offset: start, count: self.count - start)
+    }
+
+    /// The bytes of an earlier `span` once more: a field the line before in this buffer already has.
+    mutating func repeatEarlier(_ span: Span) {
+        precondition(span.offset + span.count <= self.count, "ByteWriter: not written yet")
+        precondition(self.count + span.count <= self.capacity, "ByteWriter: line longer than its buffer")
+        (self.base + self.count).copyMemory(from: UnsafeRawPointer(self.base + span.offset), byteCount: span.count)
+        self.count += span.count
     }
 
     mutating func timestamp(_ time: Timestamp) {

@@ -19,16 +19,36 @@ public enum ReadingLogFormat: Sendable, Equatable {
         }
     }
 
+    /// What a line may copy from an earlier line in the same buffer instead of writing it again:
+    /// a read's readings share their time stamp, and one connection's its peer and device.
+    struct RepeatedFields {
+        fileprivate var millisecond: Int64?
+        fileprivate var stamp = ByteWriter.Span()
+        fileprivate var peer = ""
+        fileprivate var device = ""
+        /// Peer and device with what stands between them; `nil` until a line wrote them.
+        fileprivate var names: ByteWriter.Span?
+    }
+
     /// One line for `reading`, newline included.
     func write(_ reading: ReceivedReading, to out: inout ByteWriter) {
+        var repeated = RepeatedFields()
+        self.write(reading, to: &out, repeating: &repeated)
+    }
+
+    /// One line for `reading`, newline included, copying what it shares with the line before
+    /// (`repeated`, kept by the caller across the lines of one buffer).
+    func write(_ reading: ReceivedReading, to out: inout ByteWriter, repeating repeated: inout RepeatedFields) {
         switch self {
         case .jsonLines:
             out.ascii("{\"received\":\"")
-            out.timestamp(reading.received)
+            Self.timestamp(reading.received, to: &out, repeating: &repeated)
             out.ascii("\",\"peer\":")
-            out.jsonString(reading.peer)
-            out.ascii(",\"device\":")
-            out.jsonString(reading.device)
+            Self.names(reading, to: &out, repeating: &repeated) { out in
+                out.jsonString(reading.peer)
+                out.ascii(",\"device\":")
+                out.jsonString(reading.device)
+            }
             out.ascii(",\"seq\":")
             out.unsigned(UInt64(reading.reading.seq))
             out.ascii(",\"millis\":")
@@ -39,11 +59,13 @@ public enum ReadingLogFormat: Sendable, Equatable {
             out.decimal(reading.reading.humidity)
             out.ascii("}\n")
         case .csv:
-            out.timestamp(reading.received)
+            Self.timestamp(reading.received, to: &out, repeating: &repeated)
             out.byte(UInt8(ascii: ","))
-            out.csvField(reading.peer)
-            out.byte(UInt8(ascii: ","))
-            out.csvField(reading.device)
+            Self.names(reading, to: &out, repeating: &repeated) { out in
+                out.csvField(reading.peer)
+                out.byte(UInt8(ascii: ","))
+                out.csvField(reading.device)
+            }
             out.byte(UInt8(ascii: ","))
             out.unsigned(UInt64(reading.reading.seq))
             out.byte(UInt8(ascii: ","))
@@ -53,6 +75,31 @@ public enum ReadingLogFormat: Sendable, Equatable {
             out.byte(UInt8(ascii: ","))
             out.decimal(reading.reading.humidity)
             out.byte(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// The stamp as text, or a copy of the previous line's when it falls in the same millisecond.
+    private static func timestamp(_ time: Timestamp, to out: inout ByteWriter, repeating repeated: inout RepeatedFields) {
+        let millisecond = time.millisecondsSince1970
+        if repeated.millisecond == millisecond {
+            out.repeatEarlier(repeated.stamp)
+        } else {
+            repeated.stamp = out.span { $0.timestamp(time) }
+            repeated.millisecond = millisecond
+        }
+    }
+
+    /// Peer and device as `write` gives them, or a copy of the previous line's when they are the same.
+    private static func names(
+        _ reading: ReceivedReading, to out: inout ByteWriter, repeating repeated: inout RepeatedFields,
+        write: (inout ByteWriter) -> Void
+    ) {
+        if let names = repeated.names, repeated.peer == reading.peer, repeated.device == reading.device {
+            out.repeatEarlier(names)
+        } else {
+            repeated.names = out.span(write)
+            repeated.peer = reading.peer
+            repeated.device = reading.device
         }
     }
 

@@ -36,13 +36,34 @@ public final class ReadingLogWriter: SensorEventSink {
     }
 
     public func receive(_ event: SensorEvent) {
-        guard case .reading(let reading) = event else { return }
-        // Built on the stack and copied into the batch: no allocation per reading.
-        let capacity = ByteWriter.worstCaseLength(device: reading.device, peer: reading.peer)
-        withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { buffer in
+        self.appendLines(of: CollectionOfOne(event))
+    }
+
+    public func receive(contentsOf events: [SensorEvent]) {
+        self.appendLines(of: events)
+    }
+
+    /// The lines of all the readings among `events`, built in one buffer and handed to the file
+    /// in one append: one lock per read of a connection, not per reading.
+    private func appendLines(of events: some Collection<SensorEvent>) {
+        var capacity = 0
+        for case .reading(let reading) in events {
+            capacity += ByteWriter.worstCaseLength(device: reading.device, peer: reading.peer)
+        }
+        guard capacity > 0 else { return }
+        let write = { (buffer: UnsafeMutableRawBufferPointer) in
             var writer = ByteWriter(buffer)
-            self.format.write(reading, to: &writer)
+            var repeated = ReadingLogFormat.RepeatedFields()
+            for case .reading(let reading) in events { self.format.write(reading, to: &writer, repeating: &repeated) }
             self.file.append(writer.written)
+        }
+        // A few readings' lines fit on the stack; a flood's go to the heap, once per read.
+        if capacity <= 4096 {
+            withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1, write)
+        } else {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
+            defer { buffer.deallocate() }
+            write(buffer)
         }
     }
 

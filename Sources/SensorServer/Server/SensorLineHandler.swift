@@ -13,7 +13,7 @@ import Darwin
 /// The parsing handler: gives every framed line a number, parses it, names the device (`HELLO`),
 /// checks continuity, and tells the sinks. One instance per connection, used on its event loop.
 final class SensorLineHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = FramedLines
 
     private let sinks: [any SensorEventSink]
     private let devices: DeviceRegistry
@@ -66,29 +66,12 @@ final class SensorLineHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = Self.unwrapInboundIn(data)
-        self.lineNumber += 1
-        // Without detail: a flood of bad lines costs only their reasons; the few that are
-        // reported are parsed again with their text (see `reject`).
-        let parsed = line.withUnsafeReadableBytes { bytes in
-            Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(bytes) }
-        }
-        switch parsed {
-        case .success(.reading(let reading)):
-            self.accept(reading)
-        case .success(.hello(let name)):
-            self.device = name
-            self.deviceRecord = self.devices.record(for: name)
-            self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
-        case .failure(let error):
-            self.reject(.parse(error.reason)) {
-                let described = line.withUnsafeReadableBytes { bytes in
-                    Result { () throws(SensorParseError) in try SensorLineParser.parse(bytes) }
-                }
-                if case .failure(let full) = described { return full.message }
-                return error.message  // not reached: both parses apply the same rules
-            }
-        }
+        // The lines of one read arrived together: one clock reading stamps them all.
+        let now = Timestamp.now()
+        let readingsBefore = self.readings
+        Self.unwrapInboundIn(data).forEachLine { line in self.handle(line, at: now) }
+        self.counters.statistics.readings += self.readings - readingsBefore  // once per read, not per reading
+        self.deliver()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -114,6 +97,7 @@ final class SensorLineHandler: ChannelInboundHandler {
                             + "found \(bytes.readableBytes) bytes \(SensorLineParser.quoted(bytes.readableBytesView))"
                     })
             }
+            self.deliver()
         case IdleStateHandler.IdleStateEvent.read:
             self.closeReason = .idleTimeout
             self.counters.statistics.idleTimeouts += 1
@@ -149,18 +133,40 @@ final class SensorLineHandler: ChannelInboundHandler {
                     peer: self.peer, device: self.device, at: .now(), duration: duration,
                     readings: self.readings, rejected: self.rejected, unreported: self.unreported,
                     reason: self.closeReason)))
+        self.deliver()
         context.fireChannelInactive()
     }
 
     // MARK: - Lines
 
-    private func accept(_ reading: SensorReading) {
+    private func handle(_ line: UnsafeRawBufferPointer, at now: Timestamp) {
+        self.lineNumber += 1
+        // Without detail: a flood of bad lines costs only their reasons; the few that are
+        // reported are parsed again with their text (see `reject`).
+        let parsed = Result { () throws(SensorParseError) in try SensorLineParser.parseWithoutDetail(line) }
+        switch parsed {
+        case .success(.reading(let reading)):
+            self.accept(reading, at: now)
+        case .success(.hello(let name)):
+            self.device = name
+            self.deviceRecord = self.devices.record(for: name)
+            self.emit(.named(peer: self.peer, device: name, line: self.lineNumber, at: .now()))
+        case .failure(let error):
+            self.reject(.parse(error.reason)) {
+                do throws(SensorParseError) {
+                    _ = try SensorLineParser.parse(line)
+                } catch let full {
+                    return full.message
+                }
+                return error.message  // not reached: both parses apply the same rules
+            }
+        }
+    }
+
+    private func accept(_ reading: SensorReading, at now: Timestamp) {
         self.readings += 1
-        self.counters.statistics.readings += 1
-        let now = Timestamp.now()
-        let record = self.deviceRecord ?? self.devices.record(for: self.device)
-        self.deviceRecord = record
-        if let finding = record.observe(reading) {
+        if self.deviceRecord == nil { self.deviceRecord = self.devices.record(for: self.device) }
+        if let finding = self.deviceRecord?.observe(reading) {
             self.counters.statistics.count(finding)
             self.emit(
                 .continuity(
@@ -190,8 +196,16 @@ final class SensorLineHandler: ChannelInboundHandler {
         self.emit(.rejected(line))
     }
 
-    private func emit(_ event: SensorEvent) {
-        for sink in self.sinks { sink.receive(event) }
+    /// Events wait in the loop's list until `deliver`, which every callback that emits calls
+    /// before it returns: the sinks get a read's events in one call each.
+    private func emit(_ event: consuming SensorEvent) {
+        self.counters.events.append(event)
+    }
+
+    private func deliver() {
+        guard !self.counters.events.isEmpty else { return }
+        for sink in self.sinks { sink.receive(contentsOf: self.counters.events) }
+        self.counters.events.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Shutdown drain

@@ -49,10 +49,13 @@ public struct ServerStatistics: Sendable, Hashable {
     }
 }
 
-/// One event loop's share of the counters. Only ever touched on that loop, which is what makes
-/// the unsynchronised `var` safe.
+/// One event loop's share of the counters, and the list its connections gather a read's events
+/// in. Only ever touched on that loop, which is what makes the unsynchronised `var`s safe.
 final class LoopCounters: @unchecked Sendable {
     var statistics = ServerStatistics()
+    /// Empty between callbacks (see `SensorLineHandler.deliver`): one list per loop, not per
+    /// connection, so its capacity costs an idle connection nothing.
+    var events: [SensorEvent] = []
 }
 
 /// What `SensorServer.shutdown()` returns: the final counters and how many devices were heard.
