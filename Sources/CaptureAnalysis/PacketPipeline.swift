@@ -3,18 +3,18 @@ import LabReport
 import SensorStreams
 import TCPAnalysis
 
-/// Shows a saved capture in three stages on their own threads: this one reads, decodes and
-/// tracks; a second rebuilds the readings and says which each segment carries; a third writes
-/// the text or JSON. Each stage keeps its order, analysed packets are values (a segment carries
+/// Shows a saved capture in four stages on their own threads: this one reads, decodes and
+/// tracks; a second rebuilds the readings and finds which each segment carries; a third puts
+/// that into words (and, for JSON, the whole note); a fourth writes the text or JSON. Each stage keeps its order, analysed packets are values (a segment carries
 /// what it needs of its connection), so they move on in batches with a copy of their bytes.
 /// At most `maxQueued` batches wait between two stages, so memory stays bounded.
 ///
-/// Three stages on two cores: on a capture of long streams of readings the second stage costs
-/// about as much as the other two, on one of many short connections the first does; split in
-/// three, neither leaves a core idle.
+/// Four stages on two cores: which stage is the heaviest depends on the capture (decoding and
+/// tracking on many short connections, the readings and their words on long streams of them);
+/// split this fine, no stage holds the others back and neither core stays idle.
 final class PacketPipeline: @unchecked Sendable {  // `current` is used by the producer only
     struct Batch: Sendable {
-        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>)] = []
+        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>, notes: ReadingNotes.Facts?)] = []
         var bytes: [UInt8] = []
         /// The capture's first timestamp (the text's times count from it).
         var firstTime = 0.0
@@ -22,22 +22,40 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
 
     private static let batchSize = 256
     private var current = Batch()
+    private var lastBatchBytes = 0
     private let toReadings = BatchQueue()
+    private let toWords = BatchQueue()
     private let toRenderer = BatchQueue()
     private let done = DispatchSemaphore(value: 0)
 
-    /// `readings` and `render` are used on their stages' threads only, from now on.
-    init(readings: ReadingTracker, sink: OutputSink,
+    /// `readings`, `prepare` and `render` are used on their stages' threads only, from now on.
+    /// `prepare` may do, in a stage of its own, what of the rendering needs no output buffer
+    /// (the JSON's note).
+    init(readings: ReadingTracker, sink: OutputSink, prepare: @escaping (inout AnalyzedPacket) -> Void,
          render: @escaping (AnalyzedPacket, UnsafeRawBufferPointer, _ firstTime: Double, inout OutputBuffer) -> Void) {
         let tracker = UncheckedBox(readings)
-        start("tcplab.readings") { [toReadings, toRenderer] in
+        start("tcplab.readings") { [toReadings, toWords] in
             while var batch = toReadings.take() {
                 batch.bytes.withUnsafeBytes { all in
                     for index in batch.packets.indices {
                         let bytes = UnsafeRawBufferPointer(rebasing: all[batch.packets[index].bytes])
-                        batch.packets[index].analyzed.notes = tracker.value.process(batch.packets[index].analyzed,
-                                                                                    bytes: bytes).notes
+                        // The facts only: the next stage makes them into words.
+                        batch.packets[index].notes = tracker.value.process(batch.packets[index].analyzed,
+                                                                           bytes: bytes).noteFacts
                     }
+                }
+                toWords.put(batch)
+            }
+            toWords.close()
+        }
+        let preparer = UncheckedBox(prepare)
+        start("tcplab.words") { [toWords, toRenderer] in
+            while var batch = toWords.take() {
+                for index in batch.packets.indices {
+                    if let facts = batch.packets[index].notes {
+                        batch.packets[index].analyzed.notes = ReadingNotes.sentences(facts)
+                    }
+                    preparer.value(&batch.packets[index].analyzed)
                 }
                 toRenderer.put(batch)
             }
@@ -71,7 +89,7 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
         current.firstTime = firstTime
         let start = current.bytes.count
         current.bytes.append(contentsOf: bytes)
-        current.packets.append((analyzed, start..<current.bytes.count))
+        current.packets.append((analyzed, start..<current.bytes.count, nil))
         if current.packets.count >= Self.batchSize { handOver() }
     }
 
@@ -84,15 +102,19 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
 
     private func handOver() {
         guard !current.packets.isEmpty else { return }
+        lastBatchBytes = current.bytes.count
         toReadings.put(current)
         current = Batch()
+        // Room for what the last one held: a batch's bytes then grow without copying themselves.
+        current.packets.reserveCapacity(Self.batchSize)
+        current.bytes.reserveCapacity(lastBatchBytes)
     }
 }
 
 /// Batches between two stages: `put` waits while `maxQueued` are waiting, `take` while none is
 /// (and returns nil once the queue is closed and empty).
 private final class BatchQueue: @unchecked Sendable {  // guarded by `condition`
-    private static let maxQueued = 4
+    private static let maxQueued = 16
     private let condition = NSCondition()
     private var batches: [PacketPipeline.Batch] = []
     private var closed = false

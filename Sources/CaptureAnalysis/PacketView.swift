@@ -50,7 +50,9 @@ public final class PacketView {
         text = TextPacketRenderer(palette: Palette(enabled: options.color), showHex: options.showHex)
         if options.parallel && !reader.source.isLive {
             let (json, text, format) = (json, text, options.format)
-            pipeline = PacketPipeline(readings: readings, sink: sink) { analyzed, bytes, firstTime, output in
+            pipeline = PacketPipeline(readings: readings, sink: sink, prepare: { analyzed in
+                if format == .json { analyzed.note = Annotations.note(for: analyzed) }
+            }) { analyzed, bytes, firstTime, output in
                 switch format {
                 case .json: json.render(analyzed, bytes: bytes, into: &output)
                 case .text: text.render(analyzed, bytes: bytes, firstTime: firstTime, into: &output)

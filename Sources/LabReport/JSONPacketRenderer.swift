@@ -41,7 +41,7 @@ public struct JSONPacketRenderer {
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))
             out.append(",\"note\":" as StaticString)
-            out.append(jsonString: Annotations.note(for: analyzed))
+            out.append(jsonString: analyzed.note ?? Annotations.note(for: analyzed))
         }
         if let error = packet.error {
             out.append(",\"error\":" as StaticString)
@@ -124,7 +124,7 @@ public struct JSONPacketRenderer {
             out.append("null" as StaticString)
         }
         out.append(",\"note\":" as StaticString)
-        out.append(jsonString: Annotations.note(for: analyzed))
+        out.append(jsonString: analyzed.note ?? Annotations.note(for: analyzed))
     }
 
     private func renderOptions(_ tcp: TCPHeader, _ sackBase: SequenceNumber?, into out: inout OutputBuffer) {

@@ -1,12 +1,23 @@
 import TCPAnalysis
 
 /// The sentences that tie one client segment to the readings its bytes belong to.
-enum ReadingNotes {
-    /// `disposition`: what reassembly did with the segment; `pieces`: the parts of lines its new
-    /// bytes formed; `completed`: lines finished by this packet; `heldFrames`: earlier
-    /// out-of-order frames whose bytes this one released.
-    static func sentences(frame: Int, disposition: SegmentDisposition, pieces: [LinePiece],
-                          completed: [RebuiltReading], heldFrames: [Int]) -> [String] {
+public enum ReadingNotes {
+    /// What the sentences say, as found by `ReadingTracker`.
+    public struct Facts: Sendable {
+        var frame: Int
+        /// What reassembly did with the segment.
+        var disposition: SegmentDisposition
+        /// The parts of lines its new bytes formed.
+        var pieces: [LinePiece]
+        /// Lines finished by this packet.
+        var completed: [RebuiltReading]
+        /// Earlier out-of-order frames whose bytes this one released.
+        var heldFrames: [Int]
+    }
+
+    public static func sentences(_ facts: Facts) -> [String] {
+        let (frame, disposition, pieces, completed, heldFrames) =
+            (facts.frame, facts.disposition, facts.pieces, facts.completed, facts.heldFrames)
         var sentences: [String] = []
         switch disposition {
         case .noData:

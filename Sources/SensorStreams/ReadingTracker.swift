@@ -6,11 +6,15 @@ import WireFormat
 /// it carries (“this segment carries the end of reading 17 and all of reading 18”).
 public final class ReadingTracker {
     /// What one packet brought.
-    public struct Step {
-        /// Plain-language notes for this packet (empty for most).
-        public var notes: [String] = []
+    public struct Step: Sendable {
+        /// What the notes are made of; made into sentences only when asked (`notes`), so the
+        /// words can be written on another thread than the one that follows the streams.
+        public var noteFacts: ReadingNotes.Facts?
         /// Lines completed by this packet, in stream order (from any stream).
         public var readings: [RebuiltReading] = []
+
+        /// Plain-language notes for this packet (empty for most).
+        public var notes: [String] { noteFacts.map(ReadingNotes.sentences) ?? [] }
     }
 
     private let rebuilder: StreamRebuilder
@@ -34,9 +38,8 @@ public final class ReadingTracker {
     public func process(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) -> Step {
         var step = Step()
         guard let segment = analyzed.segment, let tcp = analyzed.packet.tcp else { return step }
-        let packet = analyzed.packet
-        let events = rebuilder.receive(segment, tcp, payload: packet.capturedPayload(in: bytes),
-                                       payloadLength: packet.payloadLength, frame: analyzed.frame)
+        let events = rebuilder.receive(segment, tcp, payload: analyzed.packet.capturedPayload(in: bytes),
+                                       payloadLength: analyzed.packet.payloadLength, frame: analyzed.frame)
         let disposition = rebuilder.lastDisposition
         var pieces: [LinePiece] = []
         var heldFrames: [Int] = []
@@ -44,12 +47,10 @@ public final class ReadingTracker {
             if case .data(let frame, _) = directed.event, frame != analyzed.frame, heldFrames.last != frame {
                 heldFrames.append(frame)
             }
-            let output = consume(directed)
-            pieces += output.pieces.filter { $0.frame == analyzed.frame }
-            step.readings += output.readings
+            consume(directed, frame: analyzed.frame, pieces: &pieces, readings: &step.readings)
         }
         if segment.fromClient && (serverPort == nil || segment.connection.server.port == serverPort) {
-            step.notes = ReadingNotes.sentences(frame: analyzed.frame, disposition: disposition, pieces: pieces,
+            step.noteFacts = ReadingNotes.Facts(frame: analyzed.frame, disposition: disposition, pieces: pieces,
                                                 completed: step.readings, heldFrames: heldFrames)
         }
         return step
@@ -58,27 +59,32 @@ public final class ReadingTracker {
     /// End of capture: lines still open are reported (partial, or after a gap).
     public func finish() -> [RebuiltReading] {
         var readings: [RebuiltReading] = []
+        var pieces: [LinePiece] = []
         for directed in rebuilder.finish() where directed.fromClient {
-            readings += consume(directed).readings
+            consume(directed, frame: nil, pieces: &pieces, readings: &readings)
         }
         return readings
     }
 
-    private func consume(_ directed: DirectedStreamEvent) -> (pieces: [LinePiece], readings: [RebuiltReading]) {
+    /// Splits one stream event into lines: appends the finished ones to `readings` and the parts
+    /// of lines that `frame` carried to `pieces`.
+    private func consume(_ directed: DirectedStreamEvent, frame: Int?, pieces: inout [LinePiece],
+                         readings: inout [RebuiltReading]) {
         let stream = directed.stream
         if case .gap(let count) = directed.event { missingBytes += count }
         // Mutated in place in the dictionary: no copy of the line being built per segment.
         let output = splitters[stream, default: StreamLineSplitter()].consume(directed.event)
-        var readings: [RebuiltReading] = []
+        var device = devices[stream]
         for line in output.lines {
-            let reading = RebuiltReading(stream: stream, line: line, device: devices[stream])
-            if case .hello(let name) = reading.outcome { devices[stream] = name }
+            let reading = RebuiltReading(stream: stream, line: line, device: device)
+            if case .hello(let name) = reading.outcome { device = name }
             readings.append(reading)
         }
+        devices[stream] = device
+        if let frame { pieces += output.pieces.lazy.filter { $0.frame == frame } }
         if directed.event == .end {
             splitters[stream] = nil
             devices[stream] = nil
         }
-        return (output.pieces, readings)
     }
 }

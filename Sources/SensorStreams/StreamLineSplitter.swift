@@ -160,7 +160,9 @@ public struct StreamLineSplitter: Sendable {
     }
 
     private mutating func finishLine(_ ending: StreamLine.Ending, into output: inout Output) {
-        var line = current
+        // Taken out rather than copied: `beginLine` starts the next one afresh anyway.
+        var line = StreamLine(number: 0, bytes: [], length: 0, frames: [], ending: ending, startsAfterGap: false)
+        swap(&line, &current)
         line.ending = ending
         // A line cut short may still hold the \r of its ending: it is not part of the text.
         if ending == .gap || ending == .partial, line.length == line.bytes.count, line.bytes.last == UInt8(ascii: "\r") {
