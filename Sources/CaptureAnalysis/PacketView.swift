@@ -15,7 +15,7 @@ public final class PacketView {
         public var color: Bool
         public var showHex: Bool
         public var summary: Bool
-        /// A saved capture is shown by a pipeline of three threads (PacketPipeline); false keeps
+        /// A saved capture is shown by a pipeline of four threads (PacketPipeline); false keeps
         /// it on one (the tests compare the two).
         public var parallel: Bool
 
