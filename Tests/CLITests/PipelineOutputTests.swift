@@ -8,9 +8,9 @@ import TCPAnalysis
 import Testing
 import WireFormat
 
-/// `tcplab read F` shows a saved file through a pipeline of three threads (PacketPipeline). Its
+/// `tcplab read F` shows a saved file through a pipeline of four threads (PacketPipeline). Its
 /// output, text or JSON, must be byte for byte what the one-thread path writes, whatever the batching.
-@Suite("A capture shown on three threads equals it shown on one")
+@Suite("A capture shown on four threads equals it shown on one")
 struct PipelineOutputTests {
     /// The one-thread path of the same view.
     func sequentialJSON(_ path: String) throws -> String {
