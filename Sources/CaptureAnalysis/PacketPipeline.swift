@@ -5,7 +5,7 @@ import TCPAnalysis
 
 /// Shows a saved capture in four stages on their own threads: this one reads, decodes and
 /// tracks; a second rebuilds the readings and finds which each segment carries; a third puts
-/// that into words (and, for JSON, the whole note); a fourth writes the text or JSON. Each stage keeps its order, analysed packets are values (a segment carries
+/// that into words (the JSON's note, the text's explanations); a fourth writes the lines. Each stage keeps its order, analysed packets are values (a segment carries
 /// what it needs of its connection), so they move on in batches with a copy of their bytes.
 /// At most `maxQueued` batches wait between two stages, so memory stays bounded.
 ///
@@ -14,8 +14,10 @@ import TCPAnalysis
 /// split this fine, no stage holds the others back and neither core stays idle.
 final class PacketPipeline: @unchecked Sendable {  // `current` is used by the producer only
     struct Batch: Sendable {
-        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>, notes: ReadingNotes.Facts?)] = []
+        var packets: [(analyzed: AnalyzedPacket, bytes: Range<Int>, notes: ReadingNotes.Facts?, prepared: Range<Int>)] = []
         var bytes: [UInt8] = []
+        /// What the words stage wrote ahead of the writer, each packet's part at `prepared`.
+        var prepared: [UInt8] = []
         /// The capture's first timestamp (the text's times count from it).
         var firstTime = 0.0
     }
@@ -29,10 +31,12 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
     private let done = DispatchSemaphore(value: 0)
 
     /// `readings`, `prepare` and `render` are used on their stages' threads only, from now on.
-    /// `prepare` may do, in a stage of its own, what of the rendering needs no output buffer
-    /// (the JSON's note).
-    init(readings: ReadingTracker, sink: OutputSink, prepare: @escaping (inout AnalyzedPacket) -> Void,
-         render: @escaping (AnalyzedPacket, UnsafeRawBufferPointer, _ firstTime: Double, inout OutputBuffer) -> Void) {
+    /// `prepare` does, in a stage of its own, what of the rendering needs none of the packet's
+    /// bytes (the JSON's note, the text's lines); what it writes reaches `render` as `prepared`.
+    init(readings: ReadingTracker, sink: OutputSink,
+         prepare: @escaping (inout AnalyzedPacket, inout OutputBuffer) -> Void,
+         render: @escaping (AnalyzedPacket, _ bytes: UnsafeRawBufferPointer, _ prepared: UnsafeBufferPointer<UInt8>,
+                            _ firstTime: Double, inout OutputBuffer) -> Void) {
         let tracker = UncheckedBox(readings)
         start("tcplab.readings") { [toReadings, toWords] in
             while var batch = toReadings.take() {
@@ -50,13 +54,18 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
         }
         let preparer = UncheckedBox(prepare)
         start("tcplab.words") { [toWords, toRenderer] in
+            var words = OutputBuffer()
             while var batch = toWords.take() {
+                words.removeAll()
                 for index in batch.packets.indices {
                     if let facts = batch.packets[index].notes {
                         batch.packets[index].analyzed.notes = ReadingNotes.sentences(facts)
                     }
-                    preparer.value(&batch.packets[index].analyzed)
+                    let start = words.count
+                    preparer.value(&batch.packets[index].analyzed, &words)
+                    batch.packets[index].prepared = start..<words.count
                 }
+                batch.prepared = Array(words.bytesView)
                 toRenderer.put(batch)
             }
             toRenderer.close()
@@ -66,10 +75,13 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
             var output = OutputBuffer()
             while let batch = toRenderer.take() {
                 batch.bytes.withUnsafeBytes { all in
-                    for packet in batch.packets {
-                        renderer.value(packet.analyzed, UnsafeRawBufferPointer(rebasing: all[packet.bytes]),
-                                       batch.firstTime, &output)
-                        if output.count >= 1 << 16 { sink.drain(&output) }
+                    batch.prepared.withUnsafeBufferPointer { prepared in
+                        for packet in batch.packets {
+                            renderer.value(packet.analyzed, UnsafeRawBufferPointer(rebasing: all[packet.bytes]),
+                                           UnsafeBufferPointer(rebasing: prepared[packet.prepared]), batch.firstTime,
+                                           &output)
+                            if output.count >= 1 << 16 { sink.drain(&output) }
+                        }
                     }
                 }
             }
@@ -89,7 +101,7 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
         current.firstTime = firstTime
         let start = current.bytes.count
         current.bytes.append(contentsOf: bytes)
-        current.packets.append((analyzed, start..<current.bytes.count, nil))
+        current.packets.append((analyzed, start..<current.bytes.count, nil, 0..<0))
         if current.packets.count >= Self.batchSize { handOver() }
     }
 
@@ -114,7 +126,7 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
 /// Batches between two stages: `put` waits while `maxQueued` are waiting, `take` while none is
 /// (and returns nil once the queue is closed and empty).
 private final class BatchQueue: @unchecked Sendable {  // guarded by `condition`
-    private static let maxQueued = 16
+    private static let maxQueued = 8
     private let condition = NSCondition()
     private var batches: [PacketPipeline.Batch] = []
     private var closed = false

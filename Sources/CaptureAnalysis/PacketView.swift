@@ -50,12 +50,19 @@ public final class PacketView {
         text = TextPacketRenderer(palette: Palette(enabled: options.color), showHex: options.showHex)
         if options.parallel && !reader.source.isLive {
             let (json, text, format) = (json, text, options.format)
-            pipeline = PacketPipeline(readings: readings, sink: sink, prepare: { analyzed in
-                if format == .json { analyzed.note = Annotations.note(for: analyzed) }
-            }) { analyzed, bytes, firstTime, output in
+            pipeline = PacketPipeline(readings: readings, sink: sink, prepare: { analyzed, words in
                 switch format {
-                case .json: json.render(analyzed, bytes: bytes, into: &output)
-                case .text: text.render(analyzed, bytes: bytes, firstTime: firstTime, into: &output)
+                case .json: analyzed.note = Annotations.note(for: analyzed)
+                case .text: text.renderExplanations(analyzed, into: &words)
+                }
+            }) { analyzed, bytes, prepared, firstTime, output in
+                switch format {
+                case .json:
+                    json.render(analyzed, bytes: bytes, into: &output)
+                case .text:
+                    text.renderHeader(analyzed, firstTime: firstTime, into: &output)
+                    output.append(prepared)
+                    text.renderHex(analyzed, bytes: bytes, into: &output)
                 }
             }
         } else {

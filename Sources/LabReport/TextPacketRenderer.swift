@@ -20,18 +20,42 @@ public struct TextPacketRenderer {
     /// `firstTime` is the capture's first timestamp: times are shown relative to it, like Wireshark.
     public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, firstTime: Double,
                        into out: inout OutputBuffer) {
+        renderHeader(analyzed, firstTime: firstTime, into: &out)
+        renderExplanations(analyzed, into: &out)
+        renderHex(analyzed, bytes: bytes, into: &out)
+    }
+
+    /// The packet's first line: frame, time, stream, endpoints, flags, numbers.
+    public func renderHeader(_ analyzed: AnalyzedPacket, firstTime: Double, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         var line = pad(String(analyzed.frame), 6, right: true) + "  "
         line += pad(fixed(analyzed.time - firstTime, decimals: 6), 10, right: true) + "  "
         if let tcp = packet.tcp, let segment = analyzed.segment {
             line += headerLine(tcp, segment, packet)
-            out.append(line + "\n")
-            detailLines(tcp, segment, analyzed, bytes: bytes, into: &out)
         } else {
             let endpoints = packet.sourceAddress.map { "\($0) → \(packet.destinationAddress!)" } ?? ""
             line += "    " + pad(endpoints, 36) + palette.dim(NonTCPSummary.name(packet))
-            out.append(line + "\n")
+        }
+        out.append(line + "\n")
+    }
+
+    /// The indented lines under it, but for the hex dump (they need none of the packet's bytes,
+    /// so a stage of their own may write them).
+    public func renderExplanations(_ analyzed: AnalyzedPacket, into out: inout OutputBuffer) {
+        if let tcp = analyzed.packet.tcp, let segment = analyzed.segment {
+            detailLines(tcp, segment, analyzed, into: &out)
+        } else {
             for note in Annotations.lines(for: analyzed) { appendWrapped(note, into: &out, style: palette.dim) }
+        }
+    }
+
+    /// The payload as hex and ASCII, after the packet's lines.
+    public func renderHex(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+        let packet = analyzed.packet
+        guard showHex && packet.tcp != nil && analyzed.segment != nil && packet.capturedPayloadLength > 0 else { return }
+        HexDump.forEachLine(packet.capturedPayload(in: bytes), indent: TextPacketRenderer.indent) { line in
+            out.append(line)
+            out.append(byte: 10)
         }
     }
 
@@ -49,7 +73,7 @@ public struct TextPacketRenderer {
     }
 
     private func detailLines(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
-                             bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+                             into out: inout OutputBuffer) {
         var raw = "raw seq \(tcp.sequenceNumber)"
         if tcp.flags.contains(.ack) { raw += ", raw ack \(tcp.acknowledgementNumber)" }
         if let scaled = segment.scaledWindow, scaled != Int(tcp.window) || segment.windowScaleIsAssumed {
@@ -66,13 +90,6 @@ public struct TextPacketRenderer {
             let color = note.hasPrefix("Decoding stopped") ? "31" : segment.analysis.isEmpty ? "36" : "33"
             let style: (String) -> String = { [palette] in palette.color($0, color) }
             appendWrapped(note, into: &out, style: style)
-        }
-        let packet = analyzed.packet
-        if showHex && packet.capturedPayloadLength > 0 {
-            HexDump.forEachLine(packet.capturedPayload(in: bytes), indent: TextPacketRenderer.indent) { line in
-                out.append(line)
-                out.append(byte: 10)
-            }
         }
     }
 

@@ -112,6 +112,8 @@ final class CaptureFile {
     /// The next packet record (`number` counts the file's packets), or nil at the end of the file.
     /// Throws `damagedFile` at the first record or block that cannot be right.
     func next() throws -> CapturedPacket? {
+        // Every record before this one has been handed over and is done with.
+        file.release(before: offset)
         switch format {
         case .pcap(let layout): return try nextPcapRecord(layout)
         case .pcapng: return try nextPcapngPacket()

@@ -40,6 +40,21 @@ final class MappedFile {
         isMapped = true
     }
 
+    /// Where the pages already given back end.
+    private var releasedUpTo = 0
+    private static let releaseStep = 8 << 20
+
+    /// Gives back the pages before `offset` (read and done with), every 8 MiB: the kernel keeps
+    /// a mapped file's pages in the process's memory once touched, so without this a capture read
+    /// to its end would count whole in its memory. A page touched again is read in again.
+    func release(before offset: Int) {
+        guard isMapped, offset - releasedUpTo >= Self.releaseStep, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = offset / page * page
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), end - releasedUpTo, MADV_DONTNEED)
+        releasedUpTo = end
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if isMapped {
