@@ -103,7 +103,7 @@ extension TCPLab {
         var jitter: Double = 0
 
         @Option(name: .customLong("name"), help: ArgumentHelp(
-            "Boards are named PREFIX-1 … PREFIX-N in their HELLO (default sim-XXXX, new for every run).",
+            "Boards are named PREFIX-1 … PREFIX-N in their HELLO; one board (the default) is named PREFIX itself (default sim-XXXX-1, new for every run).",
             discussion: "A server left running between lab steps would take a second run's sim-1 for the first one rebooted; a fresh XXXX keeps runs apart.",
             valueName: "prefix"))
         var namePrefixOption: String?
@@ -148,7 +148,7 @@ extension TCPLab {
             if self.fault == .reboot && self.faultEvery < 2 {
                 throw ValidationError("--fault reboot needs --fault-every 2 or more: seq must climb before it restarts")
             }
-            let longestName = "\(self.namePrefix)-\(self.devices)"
+            let longestName = self.devices == 1 && self.namePrefixOption != nil ? self.namePrefix : "\(self.namePrefix)-\(self.devices)"
             guard case .hello = try? SensorLineParser.parse(SensorLineFormatter.hello(name: longestName)) else {
                 throw ValidationError(
                     "--name \(self.namePrefix): names like \(longestName) must be 1–\(SensorLineParser.maximumDeviceNameLength) characters of A–Z a–z 0–9 _ . -")
@@ -192,7 +192,8 @@ extension TCPLab {
                 verbose: self.verbose, quiet: self.quiet)
             let fleet = Task {
                 await DeviceFleet.run(
-                    configuration, count: self.devices, prefix: self.namePrefix, progress: progress,
+                    configuration, count: self.devices, prefix: self.namePrefix,
+                    soleName: self.namePrefixOption != nil, progress: progress,
                     events: { terminal.show($0) })
             }
             let ticker = Task {

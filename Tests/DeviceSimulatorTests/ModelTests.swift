@@ -58,6 +58,8 @@ struct ModelTests {
         let boards = (1...3).map { DeviceFleet.configuration(base, prefix: "lab", index: $0) }
         #expect(boards.map(\.name) == ["lab-1", "lab-2", "lab-3"])
         #expect(Set(boards.map(\.seed)).count == 3 && boards[0].seed == 5)
+        // One board given a name (`--name student2`) carries that name, not student2-1.
+        #expect(DeviceFleet.configuration(base, prefix: "student2", index: 1, soleName: true).name == "student2")
     }
 }
 

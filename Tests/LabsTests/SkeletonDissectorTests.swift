@@ -15,11 +15,13 @@ struct SkeletonDissectorTests {
     static var tshark: String? { tsharkForSkeleton }
 
     /// `sensorlab.seq` of every reading line, in frame order, as tshark prints them.
-    static func skeletonSequenceNumbers(_ capture: String) throws -> [UInt32] {
+    static func skeletonSequenceNumbers(_ capture: String, field: String = "sensorlab.seq", home: String? = nil,
+                                        extra: [String] = []) throws -> [UInt32] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(tshark))
-        process.arguments = ["-X", "lua_script:" + repositoryPath("labs/10-dissector/skeleton.lua"), "-r", capture,
-                             "-Y", "sensorlab.seq", "-T", "fields", "-e", "sensorlab.seq"]
+        process.arguments = ["-X", "lua_script:" + repositoryPath("labs/10-dissector/skeleton.lua"), "-r", capture]
+            + extra + ["-Y", field, "-T", "fields", "-e", field]
+        if let home { process.environment = ["HOME": home, "PATH": "/usr/bin:/bin"] }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -42,5 +44,19 @@ struct SkeletonDissectorTests {
         let expected = facts.streams.filter { $0.serverPort == 5050 }.flatMap { $0.readings.map(\.seq) }
         #expect(!expected.isEmpty, "\(fixture) should carry readings")
         #expect(try Self.skeletonSequenceNumbers(path) == expected, "\(fixture)")
+    }
+
+    @Test("Next to wireshark/sensor.lua installed as a plugin, each is there: sensor keeps port 5050, the skeleton by Decode As")
+    func loadsNextToTheProjectsDissector() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-wshome-\(UUID().uuidString)")
+        let plugins = home.appendingPathComponent(".local/lib/wireshark/plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.copyItem(atPath: repositoryPath("wireshark/sensor.lua"),
+                                         toPath: plugins.appendingPathComponent("sensor.lua").path)
+        let capture = fixturePath("handshake-readings-fin.pcap")
+        let expected = try CaptureFacts.load(file: capture).streams.flatMap { $0.readings.map(\.seq) }
+        #expect(try Self.skeletonSequenceNumbers(capture, field: "sensor.seq", home: home.path) == expected)
+        #expect(try Self.skeletonSequenceNumbers(capture, home: home.path, extra: ["-d", "tcp.port==5050,sensorlab"]) == expected)
     }
 }

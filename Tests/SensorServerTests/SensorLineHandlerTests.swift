@@ -229,3 +229,13 @@ struct DeviceContinuityTests {
         #expect(continuity.observe(self.reading(101, 1000)) == nil)
     }
 }
+
+@Suite("A connection's socket error, in words")
+struct SocketErrorWordsTests {
+    @Test func aBoardThatStoppedAnsweringIsSaidSoNotByNIOsFunctionName() {
+        let text = DisconnectReason.error(SensorLineHandler.explain(errno: ETIMEDOUT)).description
+        #expect(text.contains("the board stopped answering: connection timed out"))
+        #expect(!text.contains("read(descriptor") && !text.contains(")) "))
+        #expect(SensorLineHandler.explain(errno: ENOBUFS).contains("(errno \(ENOBUFS))"))
+    }
+}

@@ -1,6 +1,7 @@
 -- Lab 10: a skeleton Wireshark dissector for the tcplab sensor protocol.
 -- Complete the TODOs, then:  tshark -X lua_script:labs/10-dissector/skeleton.lua -r lab10.pcap -Y sensorlab
--- (Protocol name "sensorlab", so it can be loaded next to the project's wireshark/sensor.lua.)
+-- (Protocol name "sensorlab", so it can be loaded next to the project's wireshark/sensor.lua: when
+-- that one already holds port 5050 it keeps it, and this one is picked with -d tcp.port==5050,sensorlab.)
 
 local sensorlab = Proto("sensorlab", "tcplab sensor lines (lab 10)")
 
@@ -47,4 +48,11 @@ function sensorlab.dissector(tvb, pinfo, tree)
     return length
 end
 
-DissectorTable.get("tcp.port"):add(5050, sensorlab)
+-- Port 5050, unless wireshark/sensor.lua (installed as a plugin, so loaded first) already has it:
+-- taking it would hide that one's fields. Then "Decode As" (-d tcp.port==5050,sensorlab) picks this one.
+local tcp_port = DissectorTable.get("tcp.port")
+if tcp_port:get_dissector(5050) == nil then
+    tcp_port:add(5050, sensorlab)
+else
+    tcp_port:add_for_decode_as(sensorlab)
+end

@@ -116,6 +116,9 @@ final class SensorLineHandler: ChannelInboundHandler {
         // Only this connection suffers: record why, close it, and let the others carry on.
         if let ioError = error as? IOError, ioError.errnoCode == ECONNRESET || ioError.errnoCode == EPIPE {
             self.closeReason = .reset
+        } else if let ioError = error as? IOError {
+            // NIO's own text names its internal call ("read(descriptor:pointer:size:)"): say what happened.
+            self.closeReason = .error(Self.explain(errno: ioError.errnoCode))
         } else {
             self.closeReason = .error(String(describing: error))
         }
@@ -123,6 +126,18 @@ final class SensorLineHandler: ChannelInboundHandler {
             "connection error",
             metadata: ["connection.peer": "\(self.peer)", "device.id": "\(self.device)", "error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    /// A socket error in a student's words.
+    static func explain(errno code: Int32) -> String {
+        switch code {
+        case ETIMEDOUT:
+            return "the board stopped answering: connection timed out (its keep-alive probes or retransmissions went unanswered)"
+        case EHOSTUNREACH, ENETUNREACH:
+            return "the board can no longer be reached: \(String(cString: strerror(code)))"
+        default:
+            return "\(String(cString: strerror(code))) (errno \(code))"
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
