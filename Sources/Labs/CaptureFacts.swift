@@ -25,6 +25,8 @@ public final class CaptureFacts {
         public var lineEndings: Int
         /// The captured payload's last byte is `\n`: the segment does not end inside a line.
         public var endsWithNewline: Bool
+        /// The other side's window was 0 when this was sent (a "keep-alive" then probes the window).
+        public var peerWindowClosed = false
     }
 
     public final class StreamFacts {
@@ -94,7 +96,7 @@ public final class CaptureFacts {
             rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
             analysis: segment.analysis, lineEndings: payload.reduce(0) { $0 + ($1 == 10 ? 1 : 0) },
-            endsWithNewline: payload.last == 10))
+            endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed))
         if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
             stream.clientFirstRelative = segment.relativeSequence
         }

@@ -158,16 +158,26 @@ public enum LabCatalog {
 
     static let keepalive = Lab(number: 9, folder: "09-keepalive", title: "Keepalive and half-open connections", questions: [
         Question("keepalive_probes", "How many keep-alive probes were sent?",
-                 hint: "Segments marked Keep-alive: one byte before the next expected sequence number, after a silence.") { s, _ throws(MissingEvidence) in
-            .int(try s.flagged(.keepAlive, name: "keep-alive probe", how: "Turn keepalive on (see the lab's steps) and leave the connection idle longer than the keepalive time.").count) },
+                 hint: "Segments marked Keep-alive: one byte before the next expected sequence number, after a silence, on an open window (a probe of a closed window is a zero-window probe).") { s, _ throws(MissingEvidence) in
+            .int(try s.keepAliveProbes(how: "Turn keepalive on (see the lab's steps) and leave the connection idle longer than the keepalive time.").count) },
         Question("keepalive_interval_seconds", "How many seconds apart were the first two probes?",
                  hint: "Subtract the times of the first two Keep-alive segments.", tolerance: 0.5) { s, _ throws(MissingEvidence) in
-            let probes = try s.flagged(.keepAlive, name: "keep-alive probe", how: "Leave the connection idle long enough for two probes.")
+            let probes = try s.keepAliveProbes(how: "Leave the connection idle long enough for two probes.")
             guard probes.count >= 2 else { throw MissingEvidence("Stream \(s.index) has only one keep-alive probe", howToCapture: "Leave the connection idle long enough for two probes.") }
             return .number(probes[1].time - probes[0].time) },
         Question("keepalive_acks", "How many probes were answered?",
-                 hint: "An answered probe is followed by a Keep-alive ACK from the other side.") { s, _ in
-            .int(s.count(.keepAliveAck)) },
+                 hint: "An answered probe is followed by a Keep-alive ACK from the other side.") { s, _ throws(MissingEvidence) in
+            let probes = Set(try s.keepAliveProbes(how: "Turn keepalive on (see the lab's steps) and leave the connection idle longer than the keepalive time.").map(\.frame))
+            // An ACK answers the probe before it (a zero-window probe's answer is not counted).
+            var answered = 0, lastProbe: CaptureFacts.SegmentFact?
+            for segment in s.segments {
+                if probes.contains(segment.frame) { lastProbe = segment; continue }
+                if segment.analysis.contains(.keepAliveAck), let probe = lastProbe, probe.fromClient != segment.fromClient {
+                    answered += 1
+                    lastProbe = nil
+                }
+            }
+            return .int(answered) },
     ])
 
     static let dissector = Lab(number: 10, folder: "10-dissector", title: "A Wireshark dissector for the sensor protocol", questions: [

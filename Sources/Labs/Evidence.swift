@@ -38,6 +38,20 @@ extension CaptureFacts.StreamFacts {
 
     func side(_ fromClient: Bool) -> Answer { .word(fromClient ? "client" : "server") }
 
+    /// Keep-alive probes proper: on an open window. tshark flags a zero-window probe sent in
+    /// keep-alive form (as Linux sends them) `keep_alive` too; those are not counted.
+    func keepAliveProbes(how: String) throws(MissingEvidence) -> [CaptureFacts.SegmentFact] {
+        let flagged = segments.filter { $0.analysis.contains(.keepAlive) }
+        let probes = flagged.filter { !$0.peerWindowClosed }
+        if probes.isEmpty && !flagged.isEmpty {
+            throw MissingEvidence("Stream \(index) has \(flagged.count) segment\(flagged.count == 1 ? "" : "s") marked keep-alive, "
+                                  + "but each probes a closed window (a zero-window probe, lab 6), not an idle connection",
+                                  howToCapture: how)
+        }
+        guard !probes.isEmpty else { throw MissingEvidence("Stream \(index) has no keep-alive probe", howToCapture: how) }
+        return probes
+    }
+
     func flagged(_ flag: AnalysisFlags, name: String, how: String) throws(MissingEvidence) -> [CaptureFacts.SegmentFact] {
         let found = segments.filter { $0.analysis.contains(flag) }
         guard !found.isEmpty else { throw MissingEvidence("Stream \(index) has no \(name)", howToCapture: how) }

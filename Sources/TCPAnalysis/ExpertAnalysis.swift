@@ -17,6 +17,13 @@ struct ExpertAnalysis {
         var ackedFrame: Int?
         /// For a data segment: bytes sent and not yet acknowledged, this one included.
         var bytesInFlight: Int?
+        /// Seconds since the sender's previous segment.
+        var silence: Double?
+        /// The peer's last window was 0 when this segment was sent.
+        var peerWindowClosed = false
+        /// For a retransmission: the frame of the oldest segment still unacknowledged (what is
+        /// most likely re-sent, as Wireshark reckons), and the seconds since it (tshark's rto).
+        var retransmissionOf: (frame: Int, after: Double)?
     }
 
     /// `payloadLength` is tshark's `tcp.len`; `receiverShift` is the receiver's window shift, when known.
@@ -24,6 +31,8 @@ struct ExpertAnalysis {
                         receiver: inout HalfConnection, receiverShift: Int?, initialRoundTrip: Double?,
                         frame: Int, time: Double) -> Result {
         var result = Result()
+        if sender.segments > 1 { result.silence = time - sender.lastAckTime }  // counted before the analysis
+        result.peerWindowClosed = receiver.lastWindow == 0
         let flags = tcp.flags
         let seq = tcp.sequenceNumber, ack = tcp.acknowledgementNumber
         let window = tcp.window
@@ -104,12 +113,17 @@ struct ExpertAnalysis {
             if sender.nextSequence.map({ $0 < segmentEnd }) ?? true {
                 sender.nextSequence = segmentEnd
                 sender.nextSequenceTime = time
+                sender.nextSequenceFrame = frame
             }
             if sender.maxSequenceToBeAcked == nil || sender.maxSequenceToBeAcked == seq {
                 sender.maxSequenceToBeAcked = sender.nextSequence
             }
         }
 
+        if result.flags.contains(.retransmission) {
+            result.retransmissionOf = sender.unacknowledged.first.map { ($0.frame, time - $0.time) }
+                ?? (sender.nextSequenceFrame, time - sender.nextSequenceTime)
+        }
         measureRoundTrip(flags: flags, ack: ack, time: time, receiver: &receiver, into: &result)
         if length > 0 || !flags.isDisjoint(with: [.syn, .fin]) {
             if sender.unacknowledged.count == 256 { sender.unacknowledged.removeFirst() }

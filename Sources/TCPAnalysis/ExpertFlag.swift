@@ -59,7 +59,7 @@ public enum ExpertFlag: Int, CaseIterable, Sendable {
         let sender = segment.fromClient ? "client" : "server"
         return switch self {
         case .retransmission:
-            "Retransmission: the \(sender) sends bytes it has sent before; no ACK came back for them in time (the retransmission timer, RTO, ran out)."
+            Self.retransmission(segment, sender: sender)
         case .fastRetransmission:
             "Fast retransmission: the \(sender) re-sends after duplicate ACKs told it a segment was lost, without waiting for the timer (RFC 5681)."
         case .spuriousRetransmission:
@@ -83,10 +83,48 @@ public enum ExpertFlag: Int, CaseIterable, Sendable {
         case .windowUpdate:
             "Window update: only the window changed; the \(sender) tells the other side it may send again."
         case .keepAlive:
-            "Keep-alive: after a long silence the \(sender) checks that the peer still exists (one old byte, or none). A board that lost power will not answer."
+            Self.keepAlive(segment, sender: sender)
         case .keepAliveAck:
             "Keep-alive ACK: the peer is still there."
         }
+    }
+}
+
+extension ExpertFlag {
+    /// What re-sent it, told by how long after the original it came.
+    static func retransmission(_ segment: Segment, sender: String) -> String {
+        guard let (frame, after) = segment.retransmissionOf else {
+            return "Retransmission: the \(sender) sends bytes it has sent before; no ACK came back for them in time."
+        }
+        let when = Self.duration(after) + " before, in frame \(frame)"
+        // A retransmission timer waits at least 200 ms on Linux (1 s by RFC 6298, lwIP too).
+        if after < 0.2 {
+            return "Retransmission: the \(sender) sends again bytes it sent \(when), no ACK having come: too soon for "
+                + "its retransmission timer (at least 200 ms on Linux). A tail loss probe (RFC 8985) or an early retransmit "
+                + "re-sends this early, after about two round trips without an ACK."
+        }
+        return "Retransmission: the \(sender) sends again bytes it sent \(when); no ACK came back for them, and its "
+            + "retransmission timer (RTO) ran out."
+    }
+
+    /// "90 µs", "28 ms", "7.5 s".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 0.001 { return "\(Int((seconds * 1_000_000).rounded())) µs" }
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
+        let tenths = Int((seconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    /// A probe after a silence, or the same segment probing a closed window.
+    static func keepAlive(_ segment: Segment, sender: String) -> String {
+        let silence = segment.silence.map { " after " + Self.duration($0) + " of silence" } ?? ""
+        if segment.peerWindowClosed {
+            return "Zero window probe, in keep-alive form: the peer's window is closed, and\(silence) the \(sender) asks, "
+                + "with a segment one byte before the next (no new data), whether it has opened (Linux probes a closed window this way; tshark "
+                + "calls it a keep-alive too). A keep-alive proper comes on an idle connection with an open window."
+        }
+        return "Keep-alive:\(silence) the \(sender) checks that the peer still exists (one old byte, or none). "
+            + "A board that lost power will not answer."
     }
 }
 

@@ -28,6 +28,7 @@ public struct HalfConnection: Sendable {
     public internal(set) var lastAck: SequenceNumber?
     var lastAckTime = 0.0
     var nextSequenceTime = 0.0
+    var nextSequenceFrame = 0
     /// The end of the contiguous data seen from this side: an ACK beyond it acks unseen bytes.
     var maxSequenceToBeAcked: SequenceNumber?
     /// Duplicate ACKs in the current series; -1 after an ACK of unseen data (Wireshark's marker).

@@ -61,6 +61,13 @@ public struct Segment: Sendable {
     public var ackedFrame: Int?
     /// For a data segment: bytes sent and not yet acknowledged, this one included.
     public var bytesInFlight: Int?
+    /// Seconds since this side's previous segment (nil for its first).
+    public var silence: Double?
+    /// The other side's window was 0 when this was sent: a keep-alive then is a window probe.
+    public var peerWindowClosed = false
+    /// For a retransmission: the frame it most likely repeats, and the seconds since (tshark's
+    /// `tcp.analysis.rto_frame` and `rto`).
+    public var retransmissionOf: (frame: Int, after: Double)?
 
     /// The base of the receiver's sequence space (what its SACK blocks are relative to).
     public var receiverBase: SequenceNumber? { fromClient ? connection.serverBase : connection.clientBase }

@@ -176,6 +176,9 @@ public final class TCPTracker {
         segment.ackRoundTrip = expert.ackRoundTrip
         segment.ackedFrame = expert.ackedFrame
         segment.bytesInFlight = expert.bytesInFlight
+        segment.silence = expert.silence
+        segment.peerWindowClosed = expert.peerWindowClosed
+        segment.retransmissionOf = expert.retransmissionOf
 
         if fromClient {
             conversation.client = sender; conversation.server = receiver

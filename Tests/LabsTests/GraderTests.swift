@@ -117,6 +117,19 @@ struct GraderTests {
         }
     }
 
+    @Test func keepaliveLabGivesNoMarksForALab6Capture() throws {
+        // tshark flags lab 6's zero-window probes keep_alive; they probe a closed window, not an idle connection.
+        let report = try grade(9, "keepalive_probes = 3\nkeepalive_acks = 3", "zero-window.pcap")
+        for key in ["keepalive_probes", "keepalive_acks"] {
+            guard case .notInCapture(let missing) = report.results.first(where: { $0.key == key })?.verdict else {
+                Issue.record("\(key) graded on zero-window probes"); continue
+            }
+            #expect(missing.missing.contains("closed window"), "\(missing)")
+        }
+        let real = try grade(9, "keepalive_probes = 3\nkeepalive_acks = 3", "keepalive.pcap")
+        #expect(real.results.filter { $0.key != "keepalive_interval_seconds" }.allSatisfy { $0.verdict == .right })
+    }
+
     @Test func flowControlLabOnTheZeroWindowCapture() throws {
         let tshark = try TsharkFacts("zero-window")
         let zero = tshark.tcp.filter { !($0["tcp.analysis.zero_window"] ?? "").isEmpty }
