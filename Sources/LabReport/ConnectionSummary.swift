@@ -19,8 +19,10 @@ public struct ConnectionSummary {
     private func render(_ c: Conversation, into out: inout OutputBuffer) {
         out.append("\n  " + palette.bold("stream \(c.index)") + "  client \(c.client.endpoint) → server \(c.server.endpoint)\n")
         out.append("    handshake  " + handshakeText(c) + "\n")
-        out.append("    client → server  " + pad(plural(c.client.segments, "segment"), 14) + plural(c.client.payloadBytes, "byte") + " of data\n")
-        out.append("    server → client  " + pad(plural(c.server.segments, "segment"), 14) + plural(c.server.payloadBytes, "byte") + " of data\n")
+        for (arrow, side) in [("client → server", c.client), ("server → client", c.server)] {
+            out.append("    \(arrow)  " + pad(plural(side.segments, "segment") + " (\(side.dataSegments) with data)", 28)
+                       + plural(side.payloadBytes, "byte") + " of data\n")
+        }
         out.append("    duration   \(fixed(c.duration, decimals: 3)) s (frames \(c.firstFrame)–\(c.lastFrame))\n")
         if let rtt = roundTripText(c) { out.append("    RTT        " + rtt + "\n") }
         out.append("    ending     " + ConnectionSummary.endingText(c.ending, palette: palette) + "\n")

@@ -23,6 +23,8 @@ public struct HalfConnection: Sendable {
     public internal(set) var sentReset = false
     public internal(set) var payloadBytes = 0
     public internal(set) var segments = 0
+    /// Segments that carried data (the lab questions' "data segments"; `segments` counts SYN, ACKs and FIN too).
+    public internal(set) var dataSegments = 0
     /// The last window field this side sent (unscaled), and the acknowledgement field with it.
     public internal(set) var lastWindow: UInt16?
     public internal(set) var lastAck: SequenceNumber?

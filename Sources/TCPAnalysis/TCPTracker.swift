@@ -163,6 +163,7 @@ public final class TCPTracker {
 
         sender.payloadBytes += payloadLength
         sender.segments += 1
+        if payloadLength > 0 { sender.dataSegments += 1 }
 
         // A header that contradicts its own packet (Wireshark: "Short segment", a malformed
         // packet) is numbered but not analysed: its numbers cannot be trusted.
