@@ -71,11 +71,12 @@ public struct ClassGrader: Sendable {
 }
 
 extension Grader.Verdict {
-    /// One word for a table: right, wrong, unanswered, not-checkable.
+    /// One word for a table: right, wrong, wrong-form, unanswered, not-checkable.
     public var word: String {
         switch self {
         case .right: "right"
         case .wrong: "wrong"
+        case .wrongForm: "wrong-form"
         case .unanswered: "unanswered"
         case .notInCapture: "not-checkable"
         }

@@ -3,6 +3,9 @@ public struct Grader: Sendable {
     public enum Verdict: Sendable, Equatable {
         case right
         case wrong(hint: String)
+        /// The answer is not of the kind the question asks for ("65495 bytes" for a number,
+        /// "the client" for client or server): said so, not graded.
+        case wrongForm(String)
         /// The answers file has no value for this key.
         case unanswered
         /// The capture lacks the packets the question needs.
@@ -22,6 +25,10 @@ public struct Grader: Sendable {
         public let results: [Result]
         /// Keys in the answers file that no question asks for (probably mistyped).
         public let unknownKeys: [String]
+        /// For each unknown key, the question key it most likely meant, when one is close.
+        public let suggestions: [String: String]
+        /// The unknown keys are another lab's: its number (said once, not as so many typos).
+        public let answersOfLab: Int?
 
         public var allRight: Bool { results.allSatisfy { $0.verdict == .right } }
         public var rightCount: Int { results.filter { $0.verdict == .right }.count }
@@ -43,7 +50,11 @@ public struct Grader: Sendable {
             do throws(MissingEvidence) {
                 let expected = try question.expected(stream, facts)
                 if let given = answers.values[question.key] {
-                    verdict = expected.matches(given, tolerance: question.tolerance) ? .right : .wrong(hint: question.hint)
+                    if let problem = Self.formProblem(given, expected: expected) {
+                        verdict = .wrongForm(problem)
+                    } else {
+                        verdict = expected.matches(given, tolerance: question.tolerance) ? .right : .wrong(hint: question.hint)
+                    }
                 } else {
                     verdict = .unanswered
                 }
@@ -53,8 +64,54 @@ public struct Grader: Sendable {
             return Result(question: question.prompt, key: question.key, verdict: verdict)
         }
         let known = Set(lab.questions.map(\.key))
-        return Report(lab: lab, stream: stream.index, results: results,
-                      unknownKeys: answers.values.keys.filter { !known.contains($0) }.sorted())
+        let unknown = answers.values.keys.filter { !known.contains($0) }.sorted()
+        let otherLab = unknown.count >= 2
+            ? LabCatalog.all.first { $0.number != lab.number && Set($0.questions.map(\.key)).isSuperset(of: unknown) }?.number
+            : nil
+        var suggestions: [String: String] = [:]
+        for key in unknown {
+            let nearest = known.map { ($0, Self.editDistance(key, $0)) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            if let (name, distance) = nearest, distance <= max(2, key.count / 4) { suggestions[key] = name }
+        }
+        return Report(lab: lab, stream: stream.index, results: results, unknownKeys: unknown,
+                      suggestions: suggestions, answersOfLab: otherLab)
+    }
+
+    /// Words some questions choose among: an answer outside its question's set is the wrong kind.
+    private static let wordChoices: [[String]] = [["client", "server"], ["closed", "reset", "refused", "open"]]
+
+    /// What is wrong with the answer's form, or nil when it is the kind of answer asked for.
+    static func formProblem(_ given: Answer, expected: Answer) -> String? {
+        switch (expected, given) {
+        case (.number, .word(let word)):
+            return "not a number: \"\(word)\" (write the number alone, as in 1234 or 0.25)"
+        case (.word(let right), _):
+            guard let choices = wordChoices.first(where: { $0.contains(right) }) else {
+                if case .number = given { return "expected a word, not a number" }
+                return nil
+            }
+            if case .word(let word) = given, choices.contains(word) { return nil }
+            return "expected " + choices.dropLast().joined(separator: ", ") + " or " + choices.last!
+                + ", not \"\(given)\""
+        default:
+            return nil
+        }
+    }
+
+    /// Levenshtein distance, for "did you mean" on mistyped keys.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }
 

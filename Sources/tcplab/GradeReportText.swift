@@ -19,6 +19,8 @@ struct GradeReportText {
                 text += "  \(palette.green("✔")) \(key) \(palette.green("right"))\n"
             case .wrong(let hint):
                 text += "  \(palette.red("✘")) \(key) \(palette.red("wrong")) — \(hint)\n"
+            case .wrongForm(let problem):
+                text += "  \(palette.red("✘")) \(key) \(palette.red("not graded")): \(problem)\n"
             case .unanswered:
                 text += "  \(palette.yellow("?")) \(key) \(palette.yellow("not answered")) — \(result.question)\n"
             case .notInCapture(let missing):
@@ -26,8 +28,16 @@ struct GradeReportText {
                 text += "    \(String(repeating: " ", count: keyWidth))\(missing.howToCapture)\n"
             }
         }
-        for key in report.unknownKeys {
-            text += "  \(palette.yellow("?")) \(pad(key, keyWidth + 1)) no question has this key (a typo?)\n"
+        if let other = report.answersOfLab {
+            text += "  \(palette.yellow("?")) These answers are lab \(other)'s (\(report.unknownKeys.count) of its keys): "
+                + "check them with `tcplab lab check \(other) …`, or start from `tcplab lab answers \(report.lab.number)`.\n"
+        } else {
+            for key in report.unknownKeys {
+                let elsewhere = LabCatalog.all.first { $0.questions.contains { $0.key == key } }
+                let guess = report.suggestions[key].map { "; did you mean \($0)?" }
+                    ?? elsewhere.map { " (it is a question of lab \($0.number))" } ?? " (a typo?)"
+                text += "  \(palette.yellow("?")) \(pad(key, keyWidth + 1)) no question has this key\(guess)\n"
+            }
         }
         let total = report.results.count
         let summary = "\(report.rightCount) of \(total) right."

@@ -70,6 +70,26 @@ struct GraderTests {
         #expect(report.unknownKeys == ["clinet_isn"])
     }
 
+    @Test func anAnswerOfTheWrongKindIsSaidSoNotMarkedWrong() throws {
+        let report = try grade(1, "client_mss = \"65495 bytes\"\nclient_port = true", "handshake-readings-fin.pcap")
+        for key in ["client_mss", "client_port"] {
+            guard case .wrongForm(let problem) = report.results.first(where: { $0.key == key })?.verdict else {
+                Issue.record("\(key) should be 'not a number'"); continue
+            }
+            #expect(problem.hasPrefix("not a number"))
+        }
+        let closing = try grade(4, "first_fin_from = \"the client\"", "handshake-readings-fin.pcap")
+        #expect(closing.results.first { $0.key == "first_fin_from" }?.verdict == .wrongForm("expected client or server, not \"the client\""))
+    }
+
+    @Test func aMistypedKeyGetsTheNearestAndAnotherLabsFileIsSaidOnce() throws {
+        let typo = try grade(1, "client_mms = 1460", "handshake-readings-fin.pcap")
+        #expect(typo.suggestions["client_mms"] == "client_mss")
+        let lab1Keys = try #require(LabCatalog.lab(1)).questions.map { "\($0.key) = 1" }.joined(separator: "\n")
+        let asLab2 = try grade(2, lab1Keys, "handshake-readings-fin.pcap")
+        #expect(asLab2.answersOfLab == 1)
+    }
+
     @Test func captureStartedMidConnectionSaysTheSYNIsMissing() throws {
         let report = try grade(1, "client_isn = 1", "mid-connection.pcap")
         guard case .notInCapture(let missing) = report.results.first(where: { $0.key == "client_isn" })?.verdict else {
