@@ -25,6 +25,20 @@ extension CaptureFacts.StreamFacts {
             throw MissingEvidence("Stream \(index) has only \(data.count) data segment(s) from the client, the question needs \(ordinal)",
                                   howToCapture: "Let the board send at least \(ordinal) readings before you stop the capture.")
         }
+        // The k-th data segment is only known if nothing before it is missing: the handshake was
+        // captured and the client's bytes from relative 1 on arrive without a gap.
+        guard conversation.client.sawSyn else {
+            throw MissingEvidence("Stream \(index) was captured without the client's SYN, so which data segment came first is unknown",
+                                  howToCapture: "Start the capture before the board connects (before `tcplab device`, or reset the board).")
+        }
+        var expected: UInt32 = 1
+        for segment in data.prefix(ordinal) {
+            guard segment.relativeSequence == expected else {
+                throw MissingEvidence("Stream \(index) lacks client bytes \(expected)–\(segment.relativeSequence &- 1): a segment before the one asked about was not captured",
+                                      howToCapture: "Capture again with nothing dropped (the capture's summary must not say INCOMPLETE).")
+            }
+            expected = segment.relativeSequence &+ UInt32(segment.length)
+        }
         return data[ordinal - 1]
     }
 

@@ -90,6 +90,17 @@ struct GraderTests {
         #expect(asLab2.answersOfLab == 1)
     }
 
+    @Test func aFirstDataSegmentNotCapturedCannotBeChecked() throws {
+        // handshake-readings-fin.pcap without frame 6, the HELLO: the next segment is not the first.
+        let report = try grade(1, "first_data_len = 18\nfirst_data_seq_relative = 1", "labs/hello-not-captured.pcap")
+        for key in ["first_data_len", "first_data_seq_relative"] {
+            guard case .notInCapture(let missing) = report.results.first(where: { $0.key == key })?.verdict else {
+                Issue.record("\(key) graded against the reading after the missing HELLO"); continue
+            }
+            #expect(missing.missing.contains("lacks client bytes 1–18"), "\(missing.missing)")
+        }
+    }
+
     @Test func captureStartedMidConnectionSaysTheSYNIsMissing() throws {
         let report = try grade(1, "client_isn = 1", "mid-connection.pcap")
         guard case .notInCapture(let missing) = report.results.first(where: { $0.key == "client_isn" })?.verdict else {
