@@ -17,45 +17,40 @@ trap cleanup EXIT
 ip netns add "$namespace"
 ip netns exec "$namespace" ip link set lo up
 
-# Record real traffic: boards connect, send readings with TCP_NODELAY, close. Bounded in count and time.
-record() {   # record FILE CONNECTIONS
-    ip netns exec "$namespace" tcpdump -i lo -U -s 262144 -w "$1" 'tcp port 5050' 2>/dev/null &
+# Record real traffic from bench/traffic.py (its arguments after FILE). Bounded in count and time.
+record() {   # record FILE TRAFFIC-ARGUMENTS...
+    local file=$1; shift
+    ip netns exec "$namespace" tcpdump -i lo -U -s 262144 -w "$file" 'tcp port 5050' 2>/dev/null &
     local capture=$!
     sleep 1
-    ip netns exec "$namespace" timeout 300 python3 bench/traffic.py --connections "$2" --readings 20 --seconds 240
+    ip netns exec "$namespace" timeout 300 python3 bench/traffic.py "$@"
     sleep 0.5
     kill -INT "$capture"; wait "$capture" || true
 }
-echo "capture-bench: recording traffic (about 20 s)..."
-record "$out/capture.pcap" 2500
-record "$out/capture-2x.pcap" 5000
-# The payload-heavy capture: 8 boards stream 100,000 readings each as fast as loopback takes them.
-ip netns exec "$namespace" tcpdump -i lo -U -s 262144 -w "$out/streams.pcap" 'tcp port 5050' 2>/dev/null &
-capture=$!
-sleep 1
-ip netns exec "$namespace" timeout 120 python3 bench/traffic.py --streams 8 --readings 100000 --seconds 60
-sleep 0.5
-kill -INT "$capture"; wait "$capture" || true
+echo "capture-bench: recording traffic (about 25 s)..."
+# Many short connections: boards connect, send 20 readings with TCP_NODELAY, close.
+record "$out/capture.pcap" --connections 2500 --readings 20 --seconds 240
+record "$out/capture-2x.pcap" --connections 5000 --readings 20 --seconds 240
+# Payload-heavy: 8 boards stream 100,000 readings each as fast as loopback takes them.
+record "$out/streams.pcap" --streams 8 --readings 100000 --seconds 60
 packets=$(tcpdump -nn -r "$out/capture.pcap" 2>/dev/null | wc -l)
 spackets=$(tcpdump -nn -r "$out/streams.pcap" 2>/dev/null | wc -l)
 packets2=$(tcpdump -nn -r "$out/capture-2x.pcap" 2>/dev/null | wc -l)
 echo "capture-bench: $packets packets (and $packets2 in the 2x file), $spackets in the payload-heavy one"
 
+# The same four reads of FILE, and one more command (NAME, COMMAND), timed into RESULTS.
+time_reads() {   # time_reads FILE RESULTS NAME COMMAND
+    hyperfine --warmup 1 --runs 7 --style basic --export-json "$2" \
+        -n "tcplab read F --format json" "$tcplab read $1 --format json > /dev/null" \
+        -n "tcplab read F" "$tcplab read $1 --color never > /dev/null" \
+        -n "tcpdump -nn -r F" "tcpdump -nn -r $1 > /dev/null 2>&1" \
+        -n "tcpdump -nn -X -r F" "tcpdump -nn -X -r $1 > /dev/null 2>&1" \
+        -n "$3" "$4"
+}
 F="$out/capture.pcap"
-hyperfine --warmup 1 --runs 7 --style basic --export-json "$out/capture-bench.json" \
-    -n "tcplab read F --format json" "$tcplab read $F --format json > /dev/null" \
-    -n "tcplab read F" "$tcplab read $F --color never > /dev/null" \
-    -n "tcpdump -nn -r F" "tcpdump -nn -r $F > /dev/null 2>&1" \
-    -n "tcpdump -nn -X -r F" "tcpdump -nn -X -r $F > /dev/null 2>&1" \
-    -n "tshark -r F -T json" "tshark -r $F -T json > /dev/null 2>&1"
-
 S="$out/streams.pcap"
-hyperfine --warmup 1 --runs 7 --style basic --export-json "$out/capture-bench-streams.json" \
-    -n "tcplab read F --format json" "$tcplab read $S --format json > /dev/null" \
-    -n "tcplab read F" "$tcplab read $S --color never > /dev/null" \
-    -n "tcpdump -nn -r F" "tcpdump -nn -r $S > /dev/null 2>&1" \
-    -n "tcpdump -nn -X -r F" "tcpdump -nn -X -r $S > /dev/null 2>&1" \
-    -n "cat F (reading the file)" "cat $S > /dev/null"
+time_reads "$F" "$out/capture-bench.json" "tshark -r F -T json" "tshark -r $F -T json > /dev/null 2>&1"
+time_reads "$S" "$out/capture-bench-streams.json" "cat F (reading the file)" "cat $S > /dev/null"
 
 # Memory must follow open connections, not packets: the same traffic, twice as long.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
