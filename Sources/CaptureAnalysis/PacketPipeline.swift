@@ -5,9 +5,10 @@ import TCPAnalysis
 
 /// Shows a saved capture in four stages on their own threads: this one reads, decodes and
 /// tracks; a second rebuilds the readings and finds which each segment carries; a third puts
-/// that into words (the JSON's note, the text's explanations); a fourth writes the lines. Each stage keeps its order, analysed packets are values (a segment carries
-/// what it needs of its connection), so they move on in batches with a copy of their bytes.
-/// At most `maxQueued` batches wait between two stages, so memory stays bounded.
+/// that into words (the JSON's note, the text's explanations); a fourth writes the lines. Each
+/// stage keeps its order. Analysed packets are values (a segment carries what it needs of its
+/// connection), so they move on in batches with a copy of their bytes. At most
+/// `BatchQueue.maxQueued` batches wait between two stages, so memory stays bounded.
 ///
 /// Four stages on two cores: which stage is the heaviest depends on the capture (decoding and
 /// tracking on many short connections, the readings and their words on long streams of them);
