@@ -20,6 +20,11 @@ public struct ReadingJSONRenderer {
         }
         out.append("],\"line\":" as StaticString)
         out.append(jsonString: reading.text)
+        switch reading.acknowledged {
+        case true?: out.append(",\"acknowledged\":true" as StaticString)
+        case false?: out.append(",\"acknowledged\":false" as StaticString)
+        case nil: out.append(",\"acknowledged\":null" as StaticString)
+        }
         switch reading.outcome {
         case .reading(let value):
             out.append(",\"valid\":true,\"error\":null" as StaticString)

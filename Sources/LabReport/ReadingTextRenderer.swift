@@ -10,6 +10,7 @@ public struct ReadingTextRenderer {
     private(set) var readings = 0
     private(set) var hellos = 0
     private(set) var invalid = 0
+    private(set) var unacknowledged = 0
     private var streams: Set<Int> = []
 
     public init(palette: Palette = Palette(enabled: false)) {
@@ -26,6 +27,10 @@ public struct ReadingTextRenderer {
         case .reading(let value):
             readings += 1
             line += palette.green("seq \(value.seq) · \(value.millis) ms · \(value.temperature) °C · \(value.humidity) %RH")
+            if reading.acknowledged == false {
+                unacknowledged += 1
+                line += palette.red("  never acknowledged: it did not arrive")
+            }
         case .hello(let name):
             hellos += 1
             line += palette.cyan("device name: \(name)")
@@ -41,6 +46,10 @@ public struct ReadingTextRenderer {
         let total = readings + hellos + invalid
         var text = "\(total) line\(total == 1 ? "" : "s") from \(streams.count) client stream\(streams.count == 1 ? "" : "s"): "
         text += "\(readings) reading\(readings == 1 ? "" : "s"), \(hellos) HELLO, \(invalid) invalid."
+        if unacknowledged > 0 {
+            text += unacknowledged == 1 ? " 1 reading the server never acknowledged: it did not arrive."
+                : " \(unacknowledged) readings the server never acknowledged: they did not arrive."
+        }
         if missingBytes > 0 {
             text += " \(missingBytes) byte\(missingBytes == 1 ? "" : "s") of the client streams were never captured."
         }

@@ -17,6 +17,10 @@ public struct RebuiltReading: Equatable, Sendable {
     public var outcome: Outcome
     /// The device name from this stream's HELLO line, when one came before.
     public var device: String?
+    /// The server acknowledged the whole line (its ACKs reached past its end); false when it never
+    /// did — the line did not arrive, whatever the board's write said; nil when unknown (the
+    /// capture holds no segment from the server).
+    public var acknowledged: Bool?
 
     public init(stream: Int, line: StreamLine, device: String? = nil) {
         self.stream = stream

@@ -25,6 +25,9 @@ public struct StreamLine: Equatable, Sendable {
     public var ending: Ending
     /// The bytes just before this line were never captured: its beginning may be missing.
     public var startsAfterGap: Bool
+    /// Bytes of the stream up to the end of this line, its ending included (gaps counted): the
+    /// receiver has the whole line once it acknowledges relative sequence number 1 + `end`.
+    public var end = 0
 
     public var isTooLong: Bool { length > bytes.count }
 }
@@ -88,6 +91,8 @@ public struct StreamLineSplitter: Sendable {
     private var lineHasBytes = false
     private var nextNumber = 1
     private var afterGap = false
+    /// Stream bytes consumed so far, gaps included.
+    private var consumed = 0
 
     public init() {
         current = StreamLine(number: 1, bytes: [], length: 0, frames: [], ending: .partial, startsAfterGap: false)
@@ -98,9 +103,10 @@ public struct StreamLineSplitter: Sendable {
         switch event {
         case .end:
             if lineHasBytes { finishLine(.partial, into: &output) }
-        case .gap:
+        case .gap(let count):
             if lineHasBytes { finishLine(.gap, into: &output) }
             afterGap = true
+            consumed += count
         case .data(let frame, let bytes):
             var index = 0
             while index < bytes.count {
@@ -120,9 +126,11 @@ public struct StreamLineSplitter: Sendable {
                         current.length -= 1
                         ending = .crlf
                     }
+                    consumed += end + 1 - index
                     finishLine(ending, into: &output)
                     index = end + 1
                 } else {
+                    consumed += end - index
                     index = end
                 }
             }
@@ -164,6 +172,7 @@ public struct StreamLineSplitter: Sendable {
         var line = StreamLine(number: 0, bytes: [], length: 0, frames: [], ending: ending, startsAfterGap: false)
         swap(&line, &current)
         line.ending = ending
+        line.end = consumed
         // A line cut short may still hold the \r of its ending: it is not part of the text.
         if ending == .gap || ending == .partial, line.length == line.bytes.count, line.bytes.last == UInt8(ascii: "\r") {
             line.bytes.removeLast()
