@@ -1,6 +1,7 @@
 /// What one device did, or all of them added up.
 public struct DeviceReport: Sendable, Equatable {
-    /// Valid readings whose every byte was written into a connection.
+    /// Valid readings whose every byte was written into a connection. Written, not delivered: a
+    /// write hands the bytes to the kernel, and those in a connection that then breaks may never arrive.
     public var sent = 0
     /// Readings (or fault lines) whose write failed: taken, never delivered, a gap in seq.
     public var failed = 0
@@ -12,6 +13,8 @@ public struct DeviceReport: Sendable, Equatable {
     public var reconnects = 0
     /// Connect attempts that failed.
     public var connectFailures = 0
+    /// Connections that broke under the board (closed by the server, reset, timed out).
+    public var connectionsLost = 0
     /// Devices that gave up, and why (empty when all is well).
     public var errors: [String: DeviceError] = [:]
 
@@ -28,6 +31,7 @@ public struct DeviceReport: Sendable, Equatable {
         total.connections += rhs.connections
         total.reconnects += rhs.reconnects
         total.connectFailures += rhs.connectFailures
+        total.connectionsLost += rhs.connectionsLost
         total.errors.merge(rhs.errors) { first, _ in first }
         return total
     }

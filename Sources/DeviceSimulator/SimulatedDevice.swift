@@ -102,6 +102,7 @@ private struct DeviceRun {
             }
             guard await self.sleep(until: nextDue) else { break }
             guard let connection = self.connection, connection.isActive else {
+                self.report.connectionsLost += 1
                 device.emit(.connectionLost(device: self.name, readingsLost: 0, reason: "closed by the server"))
                 await self.dropConnection(device: device)
                 continue
@@ -154,6 +155,7 @@ private struct DeviceRun {
             do {
                 try await connection.write(Array((SensorLineFormatter.hello(name: self.name) + "\r\n").utf8))
             } catch {
+                self.report.connectionsLost += 1
                 device.emit(.connectionLost(device: self.name, readingsLost: 0, reason: Self.describe(error)))
                 await self.dropConnection(device: device)
             }
@@ -217,6 +219,7 @@ private struct DeviceRun {
                 let lost = writes[index...].reduce(0) { $0 + $1.readings + $1.faultLines }
                 self.report.failed += lost
                 device.progress.update { $0.failed += lost }
+                self.report.connectionsLost += 1
                 device.emit(.connectionLost(device: self.name, readingsLost: lost, reason: Self.describe(error)))
                 await self.dropConnection(device: device)
                 return false

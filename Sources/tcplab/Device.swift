@@ -219,6 +219,12 @@ extension TCPLab {
             var lines = ["sent \(report.sent) reading\(report.sent == 1 ? "" : "s") from \(boards) to \(self.host):\(self.port) in \(elapsed.secondsText)"]
             lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (written into a broken connection: gaps in seq at the server)" : "")")
             lines.append("  reconnects  \(report.reconnects) (\(report.connections) connection\(report.connections == 1 ? "" : "s"), \(report.connectFailures) failed connect\(report.connectFailures == 1 ? "" : "s"))")
+            if report.connectionsLost > 0 {
+                // A successful write only hands the bytes to the kernel (lab 8 and 9 are about this).
+                lines.append("  lost        \(report.connectionsLost) connection\(report.connectionsLost == 1 ? "" : "s") broke: \"sent\" counts "
+                             + "readings written, and those written into a connection shortly before it broke may never have "
+                             + "arrived (the server's log, or the ACKs in a capture, tell which did)")
+            }
             if let fault = self.fault {
                 lines.append("  fault       \(fault.rawValue)\(report.faultLines > 0 ? ": \(report.faultLines) invalid line\(report.faultLines == 1 ? "" : "s") sent" : "")")
             }

@@ -278,6 +278,31 @@ struct DeviceInterruptTests {
     }
 }
 
+@Suite("tcplab device when the server goes away")
+struct DeviceServerGoneTests {
+    @Test("the summary says a connection broke and that readings written into it may not have arrived")
+    func lostConnectionIsSaid() throws {
+        let server = try ServeProcess(arguments: [])
+        defer { server.stop() }
+        let device = Process()
+        device.executableURL = TCPLabBinary.url
+        device.arguments = ["device", "--port", "\(server.port)", "--readings", "100", "--interval", "0.1", "--no-retry",
+                            "--seed", "3"]
+        let out = Pipe()
+        device.standardOutput = out
+        device.standardError = FileHandle.nullDevice
+        try device.run()
+        defer { if device.isRunning { device.terminate() } }
+        #expect(server.waitFor { stdout, _ in stdout.contains("seq      1") }, "the server shows the first readings")
+        server.stop()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if device.isRunning { device.terminate() } }
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        device.waitUntilExit()
+        #expect(stdout.contains("lost        1 connection broke"), "summary: \(stdout)")
+        #expect(stdout.contains("may never have arrived"))
+    }
+}
+
 @Suite("tcplab device --fault vanish, with and without CAP_NET_ADMIN")
 struct DeviceVanishTests {
     static let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
