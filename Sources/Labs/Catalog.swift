@@ -110,7 +110,8 @@ public enum LabCatalog {
                  hint: "Readings divided by data segments. With Nagle on, small writes wait for the previous ACK and travel together.",
                  tolerance: 0.01) { s, _ in
             let segments = s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count
-            return .number(segments == 0 ? 0 : (Double(s.readings.count) / Double(segments) * 100).rounded() / 100) },
+            // Exact, not rounded: the tolerance covers the student's rounding (0.49 or 0.50 for 0.495).
+            return .number(segments == 0 ? 0 : Double(s.readings.count) / Double(segments)) },
     ])
 
     static let flowControl = Lab(number: 6, folder: "06-flow-control", title: "Flow control: the window shrinks to zero", questions: [

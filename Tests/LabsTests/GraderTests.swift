@@ -101,6 +101,15 @@ struct GraderTests {
         }
     }
 
+    @Test func aRatioIsCheckedAgainstTheExactValueNotARoundedOne() throws {
+        // 5 readings in 6 data segments: 0.8333…; 0.83 and 0.84 are both within 0.01, 0.82 is not
+        // (against a value rounded first to 0.83, it was).
+        for (answer, right) in [("0.83", true), ("0.84", true), ("0.82", false)] {
+            let report = try grade(5, "readings_per_segment = \(answer)", "handshake-readings-fin.pcap")
+            #expect((report.results.first { $0.key == "readings_per_segment" }?.verdict == .right) == right, "\(answer)")
+        }
+    }
+
     @Test func captureStartedMidConnectionSaysTheSYNIsMissing() throws {
         let report = try grade(1, "client_isn = 1", "mid-connection.pcap")
         guard case .notInCapture(let missing) = report.results.first(where: { $0.key == "client_isn" })?.verdict else {
