@@ -73,7 +73,7 @@ struct DemoCommandTests {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let nobody = try #require(getpwnam("nobody")).pointee
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = ReadableInstall.binary
         process.arguments = ["demo", "--output", folder.path, "--port", port, "--color", "never"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUDO_") }

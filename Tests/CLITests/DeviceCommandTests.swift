@@ -173,7 +173,7 @@ func freePort() throws -> Int {
 /// `tcplab serve --port 0` in the background; learns its port from the "listening on" line and
 /// keeps reading its output, so a test can wait for what the server has printed.
 final class ServeProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     private(set) var port = 0
     private let out = Pipe(), err = Pipe()
     private let lock = NSLock()
@@ -250,7 +250,7 @@ struct DeviceInterruptTests {
     func interrupt() throws {
         let server = try ServeProcess(arguments: ["--quiet"])
         defer { server.stop() }
-        let device = Process()
+        let device = ChildProcess()
         device.executableURL = TCPLabBinary.url
         device.arguments = ["device", "--port", "\(server.port)", "--readings", "0", "--interval", "0.01"]
         let out = Pipe(), err = Pipe()
@@ -284,7 +284,7 @@ struct DeviceServerGoneTests {
     func lostConnectionIsSaid() throws {
         let server = try ServeProcess(arguments: [])
         defer { server.stop() }
-        let device = Process()
+        let device = ChildProcess()
         device.executableURL = TCPLabBinary.url
         device.arguments = ["device", "--port", "\(server.port)", "--readings", "100", "--interval", "0.1", "--no-retry",
                             "--seed", "3"]

@@ -30,7 +30,7 @@ struct InstallTests {
         try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: stage) }
 
-        let install = Process()
+        let install = ChildProcess()
         install.executableURL = URL(fileURLWithPath: "/bin/bash")
         install.arguments = [repositoryRoot.appendingPathComponent("scripts/install.sh").path, TCPLabBinary.url.path]
         install.environment = ProcessInfo.processInfo.environment.merging(
@@ -54,7 +54,7 @@ struct InstallTests {
         #expect(output.contains("DESTDIR set: no capabilities set"))
 
         // Found on PATH, run from "/": argv[0] is just "tcplab", no checkout above the folder.
-        let shell = Process()
+        let shell = ChildProcess()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = ["-c", "cd / && tcplab lab show 4"]
         shell.environment = ["PATH": root.appendingPathComponent("bin").path + ":/usr/bin:/bin"]

@@ -124,8 +124,8 @@ final class StudentMachine: @unchecked Sendable {  // used from one test only
     }
 
     /// `command` as a shell would run it, inside this machine.
-    private func process(_ command: String) -> Process {
-        let process = Process()
+    private func process(_ command: String) -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = ipCommand
         let inside = "mount --bind \"$1\" /usr/local/bin && cd \"$2\" && exec sh -c \"$3\""
         process.arguments = ["netns", "exec", namespace, "unshare", "--mount", "--propagation", "private",
@@ -167,14 +167,14 @@ final class StudentMachine: @unchecked Sendable {  // used from one test only
 
 /// A command running in the background, its stdout and stderr gathered together.
 final class Terminal: @unchecked Sendable {  // output guarded by `lock`
-    let process: Process
+    let process: ChildProcess
     let command: String
     private let pipe = Pipe()
     private let lock = NSLock()
     private var text = ""
     private let reading = DispatchGroup()
 
-    init(process: Process, command: String) {
+    init(process: ChildProcess, command: String) {
         self.process = process
         self.command = command
         process.standardOutput = pipe

@@ -99,7 +99,7 @@ struct LiveCaptureTests {
         defer { _ = try? runProcess(ipCommand, ["netns", "del", namespace]) }
         _ = try runProcess(ipCommand, ["netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
 
-        let capture = Process()
+        let capture = ChildProcess()
         capture.executableURL = ipCommand
         capture.arguments = ["netns", "exec", namespace, TCPLabBinary.url.path, "capture", "-i", "lo"] + captureArguments
         let out = Pipe(), err = Pipe()

@@ -83,7 +83,7 @@ struct PrivilegeDropTests {
         chmod(directory.path, 0o1777)
         let output = directory.appendingPathComponent("lab.pcap").path
 
-        let capture = Process()
+        let capture = ChildProcess()
         capture.executableURL = ipCommand
         capture.arguments = ["netns", "exec", namespace] + command
             + ["capture", "-i", "lo", "-c", "3", "--format", "json", "-w", output] + extraArguments

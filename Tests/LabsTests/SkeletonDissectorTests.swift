@@ -17,7 +17,7 @@ struct SkeletonDissectorTests {
     /// `sensorlab.seq` of every reading line, in frame order, as tshark prints them.
     static func skeletonSequenceNumbers(_ capture: String, field: String = "sensorlab.seq", home: String? = nil,
                                         extra: [String] = []) throws -> [UInt32] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try #require(tshark))
         process.arguments = ["-X", "lua_script:" + repositoryPath("labs/10-dissector/skeleton.lua"), "-r", capture]
             + extra + ["-Y", field, "-T", "fields", "-e", field]

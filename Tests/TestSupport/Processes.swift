@@ -17,7 +17,7 @@ public struct ProcessResult: Sendable {
 /// Its output goes to files, not pipes, so a large output can never block it while we wait.
 public func runProcess(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60,
                        environment: [String: String]? = nil) throws -> ProcessResult {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = executable
     process.arguments = arguments
     if let environment { process.environment = environment }
