@@ -34,16 +34,14 @@ public final class ReadingsView {
     }
 
     public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
-        var touched = Set<Int>()
-        if let segment = analyzed.segment, !segment.fromClient, let ack = segment.relativeAcknowledgement {
+        guard let segment = analyzed.segment else { return }
+        if !segment.fromClient, let ack = segment.relativeAcknowledgement {
             serverAck[segment.stream] = max(serverAck[segment.stream] ?? 0, ack)
-            touched.insert(segment.stream)
         }
-        for reading in tracker.process(analyzed, bytes: bytes).readings {
-            waiting[reading.stream, default: []].append(reading)
-            touched.insert(reading.stream)
-        }
-        for stream in touched.sorted() { release(stream) }
+        // A packet completes lines of its own connection only.
+        let completed = tracker.process(analyzed, bytes: bytes).readings
+        if !completed.isEmpty { waiting[segment.stream, default: []] += completed }
+        release(segment.stream)
         if output.count >= 1 << 16 { sink.drain(&output) }
     }
 
