@@ -5,7 +5,7 @@ import TCPAnalysis
 
 /// Shows a saved capture in four stages on their own threads: this one reads, decodes and
 /// tracks; a second rebuilds the readings and finds which each segment carries; a third puts
-/// that into words (the JSON's note, the text's explanations); a fourth writes the lines. Each
+/// that into words (the JSON's note, the text's explanations, as bytes); a fourth writes the lines. Each
 /// stage keeps its order. Analysed packets are values (a segment carries what it needs of its
 /// connection), so they move on in batches with a copy of their bytes. At most
 /// `BatchQueue.maxQueued` batches wait between two stages, so memory stays bounded.
@@ -35,7 +35,7 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
     /// `prepare` does, in a stage of its own, what of the rendering needs none of the packet's
     /// bytes (the JSON's note, the text's lines); what it writes reaches `render` as `prepared`.
     init(readings: ReadingTracker, sink: OutputSink,
-         prepare: @escaping (inout AnalyzedPacket, inout OutputBuffer) -> Void,
+         prepare: @escaping (AnalyzedPacket, inout OutputBuffer) -> Void,
          render: @escaping (AnalyzedPacket, _ bytes: UnsafeRawBufferPointer, _ prepared: UnsafeBufferPointer<UInt8>,
                             _ firstTime: Double, inout OutputBuffer) -> Void) {
         let tracker = UncheckedBox(readings)
@@ -63,7 +63,7 @@ final class PacketPipeline: @unchecked Sendable {  // `current` is used by the p
                         batch.packets[index].analyzed.notes = ReadingNotes.sentences(facts)
                     }
                     let start = words.count
-                    preparer.value(&batch.packets[index].analyzed, &words)
+                    preparer.value(batch.packets[index].analyzed, &words)
                     batch.packets[index].prepared = start..<words.count
                 }
                 batch.prepared = Array(words.bytesView)

@@ -52,13 +52,13 @@ public final class PacketView {
             let (json, text, format) = (json, text, options.format)
             pipeline = PacketPipeline(readings: readings, sink: sink, prepare: { analyzed, words in
                 switch format {
-                case .json: analyzed.note = Annotations.note(for: analyzed)
+                case .json: JSONPacketRenderer.appendNote(analyzed, into: &words)
                 case .text: text.renderExplanations(analyzed, into: &words)
                 }
             }) { analyzed, bytes, prepared, firstTime, output in
                 switch format {
                 case .json:
-                    json.render(analyzed, bytes: bytes, into: &output)
+                    json.render(analyzed, bytes: bytes, note: prepared, into: &output)
                 case .text:
                     text.renderHeader(analyzed, firstTime: firstTime, into: &output)
                     output.append(prepared)

@@ -8,9 +8,11 @@ import WireFormat
 public struct JSONPacketRenderer {
     public init() {}
 
-    /// `bytes` are the captured bytes of the frame (for `payload_hex`).
+    /// `bytes` are the captured bytes of the frame (for `payload_hex`). `note`: the note already
+    /// written as a JSON string (`appendNote`), by a stage before this one; nil: written here.
     /// The packet carries what it needs of its connection, so this may run on another thread.
-    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+    public func render(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer, note: UnsafeBufferPointer<UInt8>? = nil,
+                       into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append("{\"frame\":" as StaticString)
         out.append(integer: analyzed.frame)
@@ -24,7 +26,7 @@ public struct JSONPacketRenderer {
             out.append(byte: UInt8(ascii: "\""))
         }
         if let tcp = packet.tcp, let segment = analyzed.segment {
-            renderTCP(tcp, segment, analyzed, bytes: bytes, into: &out)
+            renderTCP(tcp, segment, analyzed, bytes: bytes, note: note, into: &out)
         } else {
             switch packet.transport {
             case .udp(let udp)?:
@@ -41,13 +43,22 @@ public struct JSONPacketRenderer {
             out.append(",\"protocol\":" as StaticString)
             out.append(jsonString: NonTCPSummary.name(packet))
             out.append(",\"note\":" as StaticString)
-            out.append(jsonString: analyzed.note ?? Annotations.note(for: analyzed))
+            appendNote(analyzed, prepared: note, into: &out)
         }
         if let error = packet.error {
             out.append(",\"error\":" as StaticString)
             out.append(jsonString: error.description)
         }
         out.append("}\n" as StaticString)
+    }
+
+    /// The packet's `note` as a JSON string: what a stage ahead of the writer may do (PacketPipeline).
+    public static func appendNote(_ analyzed: AnalyzedPacket, into out: inout OutputBuffer) {
+        out.append(jsonString: Annotations.note(for: analyzed))
+    }
+
+    private func appendNote(_ analyzed: AnalyzedPacket, prepared: UnsafeBufferPointer<UInt8>?, into out: inout OutputBuffer) {
+        if let prepared { out.append(prepared) } else { Self.appendNote(analyzed, into: &out) }
     }
 
     /// An ICMP error's copy of the packet that caused it: `quoted` with its addresses, its
@@ -71,7 +82,7 @@ public struct JSONPacketRenderer {
     }
 
     private func renderTCP(_ tcp: TCPHeader, _ segment: Segment, _ analyzed: AnalyzedPacket,
-                           bytes: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+                           bytes: UnsafeRawBufferPointer, note: UnsafeBufferPointer<UInt8>?, into out: inout OutputBuffer) {
         let packet = analyzed.packet
         out.append(",\"sport\":" as StaticString); out.append(integer: tcp.sourcePort)
         out.append(",\"dport\":" as StaticString); out.append(integer: tcp.destinationPort)
@@ -124,7 +135,7 @@ public struct JSONPacketRenderer {
             out.append("null" as StaticString)
         }
         out.append(",\"note\":" as StaticString)
-        out.append(jsonString: analyzed.note ?? Annotations.note(for: analyzed))
+        appendNote(analyzed, prepared: note, into: &out)
     }
 
     private func renderOptions(_ tcp: TCPHeader, _ sackBase: SequenceNumber?, into out: inout OutputBuffer) {

@@ -13,8 +13,6 @@ public struct AnalyzedPacket: Sendable {
     /// Explanations added by later stages (e.g. which readings the segment carries); the
     /// renderers show them after the packet's own.
     public var notes: [String] = []
-    /// The whole note as the JSON writes it, when a stage before the writer already made it.
-    public var note: String?
 
     public var time: Double { Double(seconds) + Double(signedNanoseconds) / 1e9 }
 
