@@ -75,6 +75,19 @@ public enum LabCatalog {
         Question("client_bytes_total", "How many bytes of data did the client send in all (each byte once)?",
                  hint: "The summary at the end of `tcplab read` counts them; or: last data segment's seq + len − 1.") { s, _ in
             .int(s.clientStream.byteCount) },
+        // Read off output rounded to 0.001 ms (below 10 ms) or 0.1 ms: 0.0015 ms or 2 % covers the rounding.
+        Question("first_rtt_sample_ms", "SampleRTT of the client's first RTT sample, in milliseconds?",
+                 hint: "The first ACK from the server that ends one of the client's segments exactly (the SYN counts): its `RTT:` line.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(1).sample * 1000) },
+        Question("estimated_rtt_third_ms", "EstimatedRTT after the client's third RTT sample, in milliseconds?",
+                 hint: "First sample R: EstimatedRTT = R. Then EstimatedRTT = 0.875·EstimatedRTT + 0.125·SampleRTT, once per sample.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(3).estimated * 1000) },
+        Question("timeout_third_ms", "TimeoutInterval after that sample, in milliseconds?",
+                 hint: "TimeoutInterval = EstimatedRTT + 4·DevRTT; DevRTT starts at R/2, then DevRTT = 0.75·DevRTT + 0.25·|EstimatedRTT − SampleRTT| with the EstimatedRTT from before the sample.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(3).timeout * 1000) },
     ])
 
     static let closing = Lab(number: 4, folder: "04-closing", title: "Closing: FIN, FIN, ACK, TIME_WAIT; RST; refused", questions: [

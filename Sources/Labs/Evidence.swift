@@ -19,6 +19,24 @@ extension CaptureFacts.StreamFacts {
         return synAck
     }
 
+    /// The client's `ordinal`-th counted RTT sample (1-based), taken from the server's ACKs as
+    /// `tcplab read` explains them; Karn's rule leaves out the ACKs of retransmitted segments.
+    func clientRoundTrip(_ ordinal: Int) throws(MissingEvidence) -> RoundTripUpdate {
+        guard conversation.client.sawSyn else {
+            throw MissingEvidence("Stream \(index) was captured without the client's SYN, so its first RTT samples are missing",
+                                  howToCapture: "Start the capture before the board connects (before `tcplab device`, or reset the board).")
+        }
+        var counted: [RoundTripUpdate] = []
+        for segment in segments where !segment.fromClient {
+            if case .counted(let update)? = segment.roundTripSample { counted.append(update) }
+        }
+        guard counted.count >= ordinal else {
+            throw MissingEvidence("Stream \(index) has only \(counted.count) RTT sample(s) of the client's segments, the question needs \(ordinal)",
+                                  howToCapture: "Let the board send at least \(ordinal) readings before you stop the capture.")
+        }
+        return counted[ordinal - 1]
+    }
+
     func clientData(_ ordinal: Int) throws(MissingEvidence) -> CaptureFacts.SegmentFact {
         let data = clientDataSegments.filter { $0.analysis.isDisjoint(with: [.retransmission, .keepAlive]) }
         guard data.count >= ordinal else {
