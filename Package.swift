@@ -38,10 +38,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Linux's TCP_INFO sampled during a connection, and the file it is written to.
+        .target(
+            name: "KernelTCPInfo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "DeviceSimulator",
             dependencies: [
-                "SensorProtocol",
+                "SensorProtocol", "KernelTCPInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -65,7 +73,7 @@ let package = Package(
             name: "tcplab",
             dependencies: [
                 "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
-                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo",
+                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "KernelTCPInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +115,7 @@ let package = Package(
             name: "DeviceSimulatorTests",
             dependencies: [
                 "TestSupport",
-                "DeviceSimulator", "SensorServer", "SensorProtocol",
+                "DeviceSimulator", "SensorServer", "SensorProtocol", "KernelTCPInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -116,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )
