@@ -51,7 +51,8 @@ extension TCPLab {
                 readings back to back until BYTES are written (k = 1000, M = 1000000,
                 Ki = 1024, Mi = 1048576), written only as fast as the connection takes
                 them, then FIN and a wait for the server's FIN. The summary shows bytes,
-                time and goodput. Through a bottleneck (tc tbf) it shows slow start,
+                time and goodput. Through a bottleneck (tc tbf on a router between
+                board and server: docs/device.md) it shows slow start,
                 losses and recovery. --tcp-info FILE (Linux) records the kernel's own
                 view every --tcp-info-interval ms: cwnd, ssthresh, srtt, rto,
                 retransmissions, delivery rate. docs/device.md describes the file.
