@@ -38,10 +38,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Linux's TCP_INFO sampled during a connection, and the file it is written to.
+        // Linux's TCP_INFO: the kernel's struct, one sample, the CSV file and its reader (no
+        // dependencies, so the graphs can read the file); sampling it during a connection (NIO).
+        .target(name: "KernelTCPInfo"),
         .target(
-            name: "KernelTCPInfo",
+            name: "TCPInfoSampling",
             dependencies: [
+                "KernelTCPInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "DeviceSimulator",
             dependencies: [
-                "SensorProtocol", "KernelTCPInfo",
+                "SensorProtocol", "TCPInfoSampling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -73,7 +76,7 @@ let package = Package(
             name: "tcplab",
             dependencies: [
                 "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
-                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "KernelTCPInfo",
+                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "KernelTCPInfo", "TCPInfoSampling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -115,7 +118,7 @@ let package = Package(
             name: "DeviceSimulatorTests",
             dependencies: [
                 "TestSupport",
-                "DeviceSimulator", "SensorServer", "SensorProtocol", "KernelTCPInfo",
+                "DeviceSimulator", "SensorServer", "SensorProtocol", "KernelTCPInfo", "TCPInfoSampling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -124,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "TCPInfoSampling", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

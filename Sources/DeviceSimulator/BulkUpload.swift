@@ -1,8 +1,8 @@
-import KernelTCPInfo
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SensorProtocol
+import TCPInfoSampling
 
 /// What a bulk upload is asked to do.
 public struct BulkUploadConfiguration: Sendable {

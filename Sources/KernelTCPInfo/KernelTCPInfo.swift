@@ -2,14 +2,17 @@
 /// fills. glibc's copy in <netinet/tcp.h> stops at tcpi_total_retrans, so the fields after it
 /// (bytes acked, delivery rate, …) are read at the kernel's own offsets here. Bytes the kernel
 /// did not fill (an older kernel returns a shorter struct) stay zero.
-struct KernelTCPInfo {
+public struct KernelTCPInfo: Sendable {
     /// Enough for every field read below (the kernel's struct is 232 bytes on Linux 6.x; asking
     /// for more is allowed, the kernel copies what it has).
-    static let bufferSize = 256
+    public static let bufferSize = 256
 
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    /// The bytes getsockopt filled; shorter than `bufferSize` is padded with zeros.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes.count >= Self.bufferSize ? bytes : bytes + [UInt8](repeating: 0, count: Self.bufferSize - bytes.count)
+    }
 
     private func u8(_ offset: Int) -> Int { Int(self.bytes[offset]) }
 
@@ -66,7 +69,7 @@ struct KernelTCPInfo {
     ]
     static let caStateNames = [0: "open", 1: "disorder", 2: "cwr", 3: "recovery", 4: "loss"]
 
-    func sample(time: Double, elapsed: Double, local: String, remote: String) -> KernelTCPSample {
+    public func sample(time: Double, elapsed: Double, local: String, remote: String) -> KernelTCPSample {
         KernelTCPSample(
             time: time, elapsed: elapsed, local: local, remote: remote,
             state: Self.stateNames[self.state] ?? "\(self.state)",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DeviceSimulator
 import Foundation
-import KernelTCPInfo
+import TCPInfoSampling
 
 /// `500k`, `2M`, `1Mi`, `123456`: a size in bytes as a person types it.
 struct ByteCount: ExpressibleByArgument, Sendable {

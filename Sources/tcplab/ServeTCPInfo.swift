@@ -1,6 +1,6 @@
 import ArgumentParser
-import KernelTCPInfo
 import NIOCore
+import TCPInfoSampling
 
 /// `serve --tcp-info FILE`: the kernel's TCP_INFO of every connection, from the server's side
 /// (its receive window and ACKs; the sender's view is `device --bulk --tcp-info`).

@@ -2,6 +2,7 @@ import DeviceSimulator
 import Foundation
 import KernelTCPInfo
 import SensorServer
+import TCPInfoSampling
 import Testing
 import TestSupport
 

@@ -1,3 +1,4 @@
+import KernelTCPInfo
 import NIOCore
 
 #if canImport(Glibc)

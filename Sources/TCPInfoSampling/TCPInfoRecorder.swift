@@ -1,3 +1,4 @@
+import KernelTCPInfo
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
