@@ -105,8 +105,15 @@ struct BulkUploadTests {
         #expect(samples.allSatisfy { $0.cwnd > 0 && $0.srtt > 0 && $0.local.hasPrefix("10.55.1.2:") })
         // Same clock as the capture's timestamps: the samples lie within the capture's time span.
         let table = try String(contentsOfFile: fixturePath("bulk-bottleneck.tshark.tsv"), encoding: .utf8)
-        let times = table.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: "\t")[1]) }
+        let rows = table.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        let header = rows[0].map(String.init)
+        let times = rows.dropFirst().compactMap { Double($0[1]) }
         let (first, last) = (try #require(times.min()), try #require(times.max()))
         #expect(samples.allSatisfy { $0.time >= first - 0.5 && $0.time <= last + 0.5 })
+        // What the fixture is for: tshark finds a fast retransmission and duplicate ACKs in it.
+        for flag in ["tcp.analysis.fast_retransmission", "tcp.analysis.duplicate_ack"] {
+            let column = try #require(header.firstIndex(of: flag))
+            #expect(rows.dropFirst().contains { $0.count > column && !$0[column].isEmpty }, "\(flag) in bulk-bottleneck.pcap")
+        }
     }
 }
