@@ -72,6 +72,11 @@ public enum BulkUploadError: Error, Sendable, CustomStringConvertible {
 public struct BulkUpload: Sendable {
     public let configuration: BulkUploadConfiguration
     private let group: EventLoopGroup
+    /// Bytes and readings handed to the channel so far (one run per value).
+    private let written = NIOLockedValueBox(BulkWriter.Written())
+
+    /// Bytes of readings written so far, for a progress line (read from any thread).
+    public var bytesWritten: Int { self.written.withLockedValue { $0.bytes } }
 
     public init(configuration: BulkUploadConfiguration, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
@@ -100,7 +105,7 @@ public struct BulkUpload: Sendable {
         var report = BulkUploadReport()
         report.local = connection.localAddress
 
-        let written = NIOLockedValueBox(BulkWriter.Written())
+        let written = self.written
         do {
             // Ctrl-C (task cancelled) closes the connection; the upload then ends as lost.
             try await withTaskCancellationHandler {

@@ -89,7 +89,10 @@ extension TCPLab.Device {
             }
         }
         let interrupts = Interrupts { upload.cancel() }
+        let ticker = self.quiet ? nil : Task { await Self.showProgress(of: uploads, total: bytes * uploads.count) }
         let results = await upload.value
+        ticker?.cancel()
+        await ticker?.value
         interrupts.stop()
         var failure: String?
         for (name, result) in results {
@@ -110,6 +113,23 @@ extension TCPLab.Device {
         }
         fflush(nil)
         if let failure { throw CommandFailure(failure) }
+    }
+
+    /// `uploading: 1200000 of 2000000 bytes written` on standard error: redrawn in place on a
+    /// terminal every 200 ms, else a line a second. Erased when the upload ends.
+    static func showProgress(of uploads: [BulkUpload], total: Int) async {
+        let isTTY = isatty(STDERR_FILENO) == 1
+        var last = -1
+        while !Task.isCancelled {
+            try? await Task.sleep(for: isTTY ? .milliseconds(200) : .seconds(1))
+            guard !Task.isCancelled else { break }
+            let written = uploads.reduce(0) { $0 + $1.bytesWritten }
+            guard written != last else { continue }
+            last = written
+            let line = "uploading: \(written) of \(total) bytes written"
+            StandardError.write(isTTY ? "\r\u{1B}[K" + line : line + "\n")
+        }
+        if isTTY && last >= 0 { StandardError.write("\r\u{1B}[K") }
     }
 
     static func bulkSummary(_ report: BulkUploadReport, name: String, server: String) -> [String] {
