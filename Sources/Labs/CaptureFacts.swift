@@ -27,6 +27,8 @@ public final class CaptureFacts {
         public var endsWithNewline: Bool
         /// The other side's window was 0 when this was sent (a "keep-alive" then probes the window).
         public var peerWindowClosed = false
+        /// For an ACK that acknowledges new data: seconds since the segment it acknowledges (the `RTT:` line).
+        public var ackRoundTrip: Double?
     }
 
     public final class StreamFacts {
@@ -96,7 +98,8 @@ public final class CaptureFacts {
             rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
             analysis: segment.analysis, lineEndings: payload.reduce(0) { $0 + ($1 == 10 ? 1 : 0) },
-            endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed))
+            endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed,
+            ackRoundTrip: segment.ackRoundTrip))
         if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
             stream.clientFirstRelative = segment.relativeSequence
         }
