@@ -22,10 +22,17 @@ public final class DelayingForwarder {
         public var overflowed = [0, 0]
     }
 
-    public enum StopReason: Sendable, Equatable {
+    public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         case signal(Int32)
         /// A namespace was deleted (`ip netns del`, `tcplab net down`) or a device went away.
         case linkGone(String)
+
+        public var description: String {
+            switch self {
+            case .signal(let number): return "signal \(number)"
+            case .linkGone(let why): return why
+            }
+        }
     }
 
     /// One way through the link: where packets come from, where they go, those held back.

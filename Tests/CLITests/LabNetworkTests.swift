@@ -42,7 +42,7 @@ struct LinkSettingsTests {
 @Suite("The lab network", .serialized)
 struct LabNetworkTests {
     @Test("up, status, up again, down, down again",
-          .enabled(if: isRoot, "needs root to make network namespaces"), .timeLimit(.minutes(1)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
     func lifecycle() throws {
         let net = TestLabNetwork()
         defer { net.remove() }
@@ -83,7 +83,7 @@ struct LabNetworkTests {
     }
 
     @Test("a connection's round trip through --delay 10ms is at least 20 ms",
-          .enabled(if: isRoot, "needs root to make network namespaces"), .timeLimit(.minutes(1)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
     func delay() throws {
         let net = TestLabNetwork()
         defer { net.remove() }
@@ -104,7 +104,7 @@ struct LabNetworkTests {
     }
 
     @Test("--loss drops some packets, not all: TCP retransmits and the readings arrive",
-          .enabled(if: isRoot, "needs root to make network namespaces"), .timeLimit(.minutes(1)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
     func loss() throws {
         let net = TestLabNetwork()
         defer { net.remove() }
@@ -116,7 +116,7 @@ struct LabNetworkTests {
     }
 
     @Test("--rate limits what the board sends (lower bound on the time only)",
-          .enabled(if: isRoot, "needs root to make network namespaces"), .timeLimit(.minutes(1)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
     func rate() throws {
         let net = TestLabNetwork()
         defer { net.remove() }
@@ -131,6 +131,11 @@ struct LabNetworkTests {
         #expect(Double(bytes - 8 * 1024) * 8 / 256_000 <= seconds, "\(bytes) bytes in \(seconds) s")
     }
 }
+
+/// What the lab network needs here: root, iproute2's ip and tc (`make test` installs them), /dev/net/tun.
+let labNetworkUsable = isRoot && FileManager.default.fileExists(atPath: "/dev/net/tun")
+    && ["/usr/sbin/tc", "/sbin/tc"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+let labNetworkNeeds: Comment = "needs root, ip and tc (iproute2) and /dev/net/tun to make the lab network"
 
 /// One lab network for one test, under a prefix no student or other test uses; `remove` always
 /// runs (`defer`), so nothing is left behind when a test fails.

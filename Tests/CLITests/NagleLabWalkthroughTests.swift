@@ -32,7 +32,7 @@ struct NagleLabWalkthroughTests {
     }
 
     @Test("the steps work as written, and the grader checks Nagle's numbers",
-          .enabled(if: isRoot, "needs root to make the lab network's namespaces"), .timeLimit(.minutes(2)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(2)))
     func stepsWorkAsWritten() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("labs/05-nagle/README.md"), encoding: .utf8)
         for command in [Self.up, Self.server] + Self.runs.flatMap({ [$0.capture, $0.board] }) + Self.after {
@@ -91,7 +91,7 @@ struct NagleLabWalkthroughTests {
     }
 
     @Test("a capture with too few data segments says the timing questions cannot be checked",
-          .enabled(if: isRoot, "needs root to make the lab network's namespaces"), .timeLimit(.minutes(1)))
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
     func tooShortACapture() throws {
         let net = TestLabNetwork()
         defer { net.remove() }
