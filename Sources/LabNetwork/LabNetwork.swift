@@ -106,7 +106,9 @@ public struct LabNetwork: Sendable {
         var poller = [pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)]
         let deadline = Self.monotonicSeconds() + 10
         while !said.contains(10) && Self.monotonicSeconds() < deadline {
-            guard tcplab_poll(&poller, 1, 200_000_000) >= 0 || errno == EINTR else { break }
+            let ready = tcplab_poll(&poller, 1, 200_000_000)
+            if ready == -EINTR { continue }
+            guard ready >= 0 else { break }
             guard poller[0].revents != 0 else { continue }
             let got = read(ends[0], &buffer, buffer.count)
             if got <= 0 { break }

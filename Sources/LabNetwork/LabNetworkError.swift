@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why the lab network could not be made, changed or removed, in words a student can act on.
 public enum LabNetworkError: Error, Sendable, CustomStringConvertible {
     case notRoot(action: String)
@@ -15,7 +19,7 @@ public enum LabNetworkError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notRoot(let action):
-            return "\(action) needs root (it makes network namespaces): run it with sudo."
+            return "\(action) needs root (only root may make or enter network namespaces): run it with sudo."
         case .missingTool(let tool, let package):
             return "the `\(tool)` command is missing: install it (sudo apt-get install \(package)) and try again."
         case .alreadyUp(let prefix, let namespaces):
@@ -45,7 +49,3 @@ public enum LabNetworkError: Error, Sendable, CustomStringConvertible {
 
     static func prefixOption(_ prefix: String) -> String { prefix == "tcplab" ? "" : " --prefix \(prefix)" }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

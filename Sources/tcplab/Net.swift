@@ -35,7 +35,7 @@ extension TCPLab {
                     sudo tcplab net up --delay 10ms                    # a 20 ms round trip
                     sudo tcplab net exec server -- tcplab serve
                     sudo tcplab net exec board -- tcplab capture -i lab0 -w x.pcap
-                    sudo tcplab net exec board -- tcplab device --host 10.50.0.2 --readings 50 --interval 0.005
+                    sudo tcplab net exec board -- tcplab device --host 10.50.0.2 --nagle
                     sudo tcplab net up --delay 20ms --rate 4mbit --queue 12kb --loss 1%
                     tcplab net status
                     sudo tcplab net down
@@ -82,10 +82,10 @@ extension TCPLab.Net {
         @Option(help: ArgumentHelp("The board's sending rate (a tbf on its lab0, e.g. 4mbit); default: no limit.", valueName: "rate"))
         var rate: String?
 
-        @Option(help: ArgumentHelp("With --rate: bytes that may wait behind the rate limit; more are dropped (default 12kb).", valueName: "size"))
+        @Option(help: ArgumentHelp("With --rate: bytes that may wait behind the rate limit; more are dropped.", valueName: "size"))
         var queue = "12kb"
 
-        @Option(help: ArgumentHelp("With --rate: the bucket, bytes that may leave at once after a pause (default 8kb).", valueName: "size"))
+        @Option(help: ArgumentHelp("With --rate: the bucket, bytes that may leave at once after a pause.", valueName: "size"))
         var burst = "8kb"
 
         @Option(name: .customLong("delay-with"), help: ArgumentHelp(
@@ -114,7 +114,9 @@ extension TCPLab.Net {
                 }
                 settings.rateBitsPerSecond = bits
             }
-            guard let queue = LinkSettings.parseSize(queue) else { throw ValidationError("--queue \(queue): give a size such as 12kb or 3000b") }
+            guard let queue = LinkSettings.parseSize(queue), queue >= 1600 else {
+                throw ValidationError("--queue \(queue): give a size of at least 1600b (one full packet), such as 12kb")
+            }
             guard let burst = LinkSettings.parseSize(burst), burst >= 1600 else {
                 throw ValidationError("--burst \(burst): give a size of at least 1600b (one full packet), such as 8kb")
             }
@@ -223,6 +225,7 @@ extension TCPLab.Net {
         var command: [String] = []
 
         func run() throws {
+            guard geteuid() == 0 else { throw LabNetworkError.notRoot(action: "tcplab net exec") }
             var words = command.first == "--" ? Array(command.dropFirst()) : command
             guard !words.isEmpty else { throw ValidationError("say which command to run: tcplab net exec \(side.rawValue) -- COMMAND") }
             let candidates: [String] = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
