@@ -72,6 +72,40 @@ struct LabNetworkTests {
         #expect(twice.status == 0 && twice.stdout.contains("nothing to remove"), "\(twice.stdout)")
     }
 
+    @Test("a namespace of that name that up did not make is refused and left alone",
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
+    func nameTaken() throws {
+        let net = TestLabNetwork()
+        defer {
+            net.remove()
+            _ = try? runProcess(ipCommand, ["netns", "del", "\(net.prefix)-server"])
+        }
+        _ = try runProcess(ipCommand, ["netns", "add", "\(net.prefix)-server"])
+        let up = try net.tcplab(["net", "up"])
+        #expect(up.status == 1 && up.stderr.contains("\(net.prefix)-server exists but was not made by"), "\(up.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(net.prefix)-board"))
+        #expect(FileManager.default.fileExists(atPath: "/run/netns/\(net.prefix)-server"), "someone else's namespace stays")
+    }
+
+    @Test("the forwarder stops by itself when its namespace is deleted behind its back",
+          .enabled(if: labNetworkUsable, labNetworkNeeds), .timeLimit(.minutes(1)))
+    func forwarderNoticesAVanishedNamespace() throws {
+        let net = TestLabNetwork()
+        defer { net.remove() }
+        #expect(try net.tcplab(["net", "up", "--delay", "1ms"]).status == 0)
+        let network = LabNetwork(layout: net.layout)
+        #expect(network.status().forwarderPIDs.count == 1)
+        _ = try runProcess(ipCommand, ["netns", "del", net.layout.boardNamespace])
+        var stopped = false
+        for _ in 0..<250 where !stopped {  // it looks twice a second; at most 5 s
+            stopped = network.status().forwarderPIDs.isEmpty
+            if !stopped { usleep(20_000) }
+        }
+        #expect(stopped)
+        let log = (try? String(contentsOfFile: net.layout.forwarderLogPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("namespace \(net.layout.boardNamespace) was deleted"), "\(log)")
+    }
+
     @Test("without root, up says so and makes nothing",
           .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root to become nobody"))
     func notRoot() throws {
