@@ -122,6 +122,12 @@ public struct LabNetwork: Sendable {
 
     /// The board's side: the tbf rate limit with its small queue; netem on both sides when it delays.
     private func addQueueingDisciplines(_ settings: LinkSettings, netem: Bool, tc: String) throws(LabNetworkError) {
+        for arguments in queueingDisciplineCommands(settings, netem: netem) { try HostCommand.check(tc, arguments) }
+    }
+
+    /// The `tc` arguments `up` runs for these settings (apart, so a test can read them where the
+    /// kernel has no netem to run them on).
+    public func queueingDisciplineCommands(_ settings: LinkSettings, netem: Bool) -> [[String]] {
         let device = LabNetworkLayout.interface
         var netemArguments = ["netem", "delay", "\(settings.delayMicroseconds)us"]
         if settings.loss > 0 { netemArguments += ["loss", LinkSettings.lossText(settings.loss)] }
@@ -130,20 +136,20 @@ public struct LabNetwork: Sendable {
             ["tbf", "rate", "\($0)bit", "burst", "\(settings.burstBytes)", "limit", "\(settings.queueBytes)"]
         }
         let board = ["-n", layout.boardNamespace, "qdisc", "add", "dev", device]
+        var commands: [[String]]
         switch (netem, tbf) {
         case (true, let tbf?):
-            try HostCommand.check(tc, board + ["root", "handle", "1:"] + netemArguments)
-            try HostCommand.check(tc, board + ["parent", "1:1", "handle", "10:"] + tbf)
+            // netem first, the tbf as its child: the documented way to combine them (tc-netem(8)).
+            commands = [board + ["root", "handle", "1:"] + netemArguments, board + ["parent", "1:1", "handle", "10:"] + tbf]
         case (true, nil):
-            try HostCommand.check(tc, board + ["root"] + netemArguments)
+            commands = [board + ["root"] + netemArguments]
         case (false, let tbf?):
-            try HostCommand.check(tc, board + ["root"] + tbf)
+            commands = [board + ["root"] + tbf]
         case (false, nil):
-            break
+            commands = []
         }
-        if netem {
-            try HostCommand.check(tc, ["-n", layout.serverNamespace, "qdisc", "add", "dev", device, "root"] + netemArguments)
-        }
+        if netem { commands.append(["-n", layout.serverNamespace, "qdisc", "add", "dev", device, "root"] + netemArguments) }
+        return commands
     }
 
     // MARK: down

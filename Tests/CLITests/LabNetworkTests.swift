@@ -30,6 +30,24 @@ struct LinkSettingsTests {
         #expect(LinkSettings.durationText(microseconds: 10_000) == "10ms")
     }
 
+    @Test("the queueing disciplines: tbf on the board's side; netem on both sides where it delays, with the tbf as its child")
+    func queueingDisciplines() {
+        let network = LabNetwork(layout: LabNetworkLayout(prefix: "p"))
+        var settings = LinkSettings()
+        settings.delayMicroseconds = 10_000
+        settings.loss = 0.01
+        settings.rateBitsPerSecond = 4_000_000
+        let joined = { (netem: Bool) in network.queueingDisciplineCommands(settings, netem: netem).map { $0.joined(separator: " ") } }
+        #expect(joined(true) == [
+            "-n p-board qdisc add dev lab0 root handle 1: netem delay 10000us loss 1% limit 10000",
+            "-n p-board qdisc add dev lab0 parent 1:1 handle 10: tbf rate 4000000bit burst 8192 limit 12288",
+            "-n p-server qdisc add dev lab0 root netem delay 10000us loss 1% limit 10000",
+        ])
+        #expect(joined(false) == ["-n p-board qdisc add dev lab0 root tbf rate 4000000bit burst 8192 limit 12288"])
+        settings.rateBitsPerSecond = nil
+        #expect(joined(false).isEmpty, "the forwarder alone delays and drops")
+    }
+
     @Test("a bad value is refused before anything is made")
     func badValues() throws {
         let run = try TCPLabBinary.run(["net", "up", "--prefix", "tcplab-never", "--delay", "20"])
