@@ -24,6 +24,9 @@ let package = Package(
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
         .target(name: "BuildInfo"),
+        // The lab network (`tcplab net`): namespaces, a TUN link, the delaying forwarder; its C calls.
+        .target(name: "CLabNetwork"),
+        .target(name: "LabNetwork", dependencies: ["CLabNetwork"]),
         .target(name: "PacketCapture", dependencies: ["CPcap"]),
         .target(name: "WireFormat"),
         .target(name: "TCPAnalysis", dependencies: ["WireFormat"]),
@@ -76,7 +79,8 @@ let package = Package(
             name: "tcplab",
             dependencies: [
                 "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
-                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "KernelTCPInfo", "TCPInfoSampling",
+                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "LabNetwork", "KernelTCPInfo",
+                "TCPInfoSampling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -127,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "TCPInfoSampling", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "Labs", "LabNetwork", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "TCPInfoSampling", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

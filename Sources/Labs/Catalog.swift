@@ -115,9 +115,9 @@ public enum LabCatalog {
 
     static let nagle = Lab(number: 5, folder: "05-nagle", title: "Nagle and setNoDelay", questions: [
         Question("client_data_segments", "How many data segments did the board send (retransmissions not counted)?",
-                 hint: "Count the client's segments with len > 0.") { s, _ in
+                 hint: "Count the client's segments with len > 0; the HELLO segment counts too.") { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count) },
-        Question("readings_total", "How many readings did it send?", hint: "Count the reading lines in the client's bytes.") { s, _ in
+        Question("readings_total", "How many readings did it send?", hint: "Count the reading lines in the client's bytes (`tcplab read --readings`).") { s, _ in
             .int(s.readings.count) },
         Question("readings_per_segment", "On average, how many readings travelled in one segment (two decimals)?",
                  hint: "Readings divided by data segments. With Nagle on, small writes wait for the previous ACK and travel together.",
@@ -125,6 +125,24 @@ public enum LabCatalog {
             let segments = s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count
             // Exact, not rounded: the tolerance covers the student's rounding (0.49 or 0.50 for 0.495).
             return .number(segments == 0 ? 0 : Double(s.readings.count) / Double(segments)) },
+        Question("most_lines_in_one_segment", "What is the largest number of lines (line endings, 0d0a) one data segment of the board carried?",
+                 hint: "tcplab says which readings each segment carries (\"all of readings 5–9\"); or count 0d0a in its hex. Writes held back together travel together.") { s, _ in
+            .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.map(\.lineEndings).max() ?? 0) },
+        Question("fourth_segment_wait_ms", "How many milliseconds passed between the board's third and fourth data segments?",
+                 hint: "The fourth data segment's time minus the third's (HELLO's segment is the first), times 1000. Was the board waiting for something?",
+                 tolerance: 0.5) { s, _ throws(MissingEvidence) in
+            let third = try s.clientData(3), fourth = try s.clientData(4)
+            return .number((fourth.time - third.time) * 1000) },
+        Question("rtt_before_fourth_segment_ms", "The server's last ACK before that fourth data segment: what round-trip time does tcplab show for it (its RTT: line), in milliseconds?",
+                 hint: "Find the last segment from port 5050 before the fourth data segment that has an `RTT:` line: the time from the data it acknowledges to it.",
+                 tolerance: 0.5) { s, _ throws(MissingEvidence) in
+            let fourth = try s.clientData(4)
+            guard let ack = s.segments.last(where: { !$0.fromClient && $0.frame < fourth.frame && $0.ackRoundTrip != nil }),
+                  let roundTrip = ack.ackRoundTrip else {
+                throw MissingEvidence("Stream \(s.index) has no ACK from the server with a round-trip time before the board's fourth data segment (frame \(fourth.frame))",
+                                      howToCapture: "Start the capture before the board connects, so the handshake and the first ACKs are in it.")
+            }
+            return .number(roundTrip * 1000) },
     ])
 
     static let flowControl = Lab(number: 6, folder: "06-flow-control", title: "Flow control: the window shrinks to zero", questions: [

@@ -24,9 +24,12 @@ extension TCPLab {
                 seq counts readings from 0 and millis is the board's uptime. Readings drift
                 slowly with a little noise, at the DHT11's resolution (0.1 °C, 1 %RH); the
                 same --seed gives the same values. TCP_NODELAY is on, as the firmware's
-                setNoDelay(true). A board reads its sensor only while connected; when the
-                connection is lost it reconnects with exponential backoff and jitter, and a
-                reading whose write failed is counted as failed, never resent.
+                setNoDelay(true); --nagle leaves it off (Nagle's algorithm on, still one write
+                per reading, for lab 5), while --fault nagle leaves it off AND writes each
+                reading in two pieces, text then \\r\\n, as Arduino's println. A board
+                reads its sensor only while connected; when the connection is lost it
+                reconnects with exponential backoff and jitter, and a reading whose write
+                failed is counted as failed, never resent.
 
                 FAULTS
                 --fault KIND makes every board misbehave in one way, for the labs:
@@ -130,6 +133,9 @@ extension TCPLab {
         @Option(help: ArgumentHelp("Misbehave on purpose, for a lab (see FAULTS above).", valueName: "kind"))
         var fault: DeviceFault?
 
+        @Flag(help: "Leave Nagle's algorithm on (no TCP_NODELAY), one write per reading (lab 5; --fault nagle also splits each reading as println).")
+        var nagle = false
+
         @Option(name: .customLong("fault-every"), parsing: .unconditional, help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
         var faultEvery = 5
 
@@ -206,6 +212,7 @@ extension TCPLab {
             configuration.interval = .seconds(self.interval)
             configuration.jitter = .seconds(self.jitter)
             configuration.fault = self.fault
+            configuration.nagle = self.nagle
             configuration.faultEvery = self.faultEvery
             configuration.faultPause = self.faultPause.map { .seconds($0) }
             configuration.seed = seed

@@ -36,6 +36,9 @@ extension TCPLab.Device {
             if self.interval != 5 || self.jitter != 0 {
                 throw ValidationError("--bulk writes as fast as TCP allows: leave out --interval and --jitter")
             }
+            if self.nagle {
+                throw ValidationError("--bulk writes 16 KiB at a time, so Nagle changes nothing there: leave out --nagle")
+            }
             if let fault = self.fault {
                 throw ValidationError("--bulk and --fault \(fault.rawValue) do not go together: a bulk upload sends only valid readings")
             }

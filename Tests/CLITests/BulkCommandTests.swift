@@ -15,6 +15,7 @@ struct BulkCommandTests {
           arguments: [(["--bulk", "1k", "--readings", "3"], "leave out --readings"),
                       (["--bulk", "1k", "--interval", "1"], "leave out --interval"),
                       (["--bulk", "1k", "--fault", "garbage"], "do not go together"),
+                      (["--bulk", "1k", "--nagle"], "leave out --nagle"),
                       (["--bulk", "lots"], "'lots' is invalid for '--bulk"),
                       (["--bulk", "0"], "at least 1 byte"),
                       (["--tcp-info", "x.csv"], "add --bulk BYTES"),
