@@ -4,9 +4,12 @@ import CLabNetwork
 import Glibc
 #endif
 
-/// tcplab's own delaying link, for kernels without netem: two TUN devices named `lab0`, one in
-/// the board's namespace and one in the server's, and one loop that copies each IP packet read
-/// from one to the other after holding it for the one-way delay, dropping some on purpose.
+/// tcplab's own link: two TUN devices named `lab0`, one in the board's namespace and one in the
+/// server's, and one loop that copies each IP packet read from one to the other after holding it
+/// for the one-way delay (for kernels without netem), dropping some on purpose, and sending the
+/// board's packets through a bottleneck: a token bucket with a small drop-tail queue, as a
+/// router's. (A tbf on the board's own interface would drop inside the board's kernel, which TCP
+/// takes for local congestion and quietly holds back: no loss on the wire to learn from.)
 ///
 /// A TUN device hands over whole IP packets no bigger than its MTU: the kernel segments TCP's
 /// large sends before they reach a device without offloads, so there are no super-frames to cut
@@ -18,7 +21,7 @@ public final class DelayingForwarder {
         /// Per direction: board → server, server → board.
         public var forwarded = [0, 0]
         public var lost = [0, 0]
-        /// Dropped because the direction's queue was full.
+        /// Dropped because the direction's queue was full (the bottleneck's queue, with --rate).
         public var overflowed = [0, 0]
     }
 
@@ -35,12 +38,48 @@ public final class DelayingForwarder {
         }
     }
 
+    /// A router's outgoing link: `rate`, a bucket of `burst` bytes that may leave at once after a
+    /// pause, and a queue of `queue` bytes waiting for the bucket; a packet that finds the queue
+    /// full is dropped (tail drop), as tbf drops it.
+    public struct Bottleneck: Sendable, Equatable {
+        public var bitsPerSecond: Int
+        public var burstBytes: Int
+        public var queueBytes: Int
+
+        public init(bitsPerSecond: Int, burstBytes: Int, queueBytes: Int) {
+            self.bitsPerSecond = bitsPerSecond
+            self.burstBytes = burstBytes
+            self.queueBytes = queueBytes
+        }
+
+        var nanosecondsPerByte: Double { 8e9 / Double(bitsPerSecond) }
+    }
+
+    /// The bottleneck's state: when the link is free of everything admitted so far.
+    private struct Shaper {
+        let bottleneck: Bottleneck
+        var busyUntil = 0.0
+
+        /// The time the packet leaves the bottleneck, or nil when the queue is full.
+        mutating func admit(length: Int, now: UInt64) -> UInt64? {
+            let now = Double(now), perByte = bottleneck.nanosecondsPerByte
+            let credit = Double(bottleneck.burstBytes) * perByte  // the bucket, as time
+            let waitingBytes = max(0, busyUntil - credit - now) / perByte
+            if waitingBytes + Double(length) > Double(bottleneck.queueBytes) { return nil }
+            let departure = max(now, busyUntil - credit)
+            busyUntil = max(now, busyUntil) + Double(length) * perByte
+            return UInt64(departure)
+        }
+    }
+
     /// One way through the link: where packets come from, where they go, those held back.
     private struct Direction {
         let from: Int32
         let to: Int32
         var held: [(due: UInt64, packet: [UInt8])] = []
         var head = 0
+        /// The board's direction only, with --rate.
+        var shaper: Shaper?
         var count: Int { held.count - head }
 
         mutating func pop() -> [UInt8] {
@@ -68,7 +107,7 @@ public final class DelayingForwarder {
 
     /// Opens the two TUN devices (this thread visits each namespace and comes back).
     public init(layout: LabNetworkLayout, delayMicroseconds: Int, loss: Double, seed: UInt32,
-                queueLimit: Int = 10_000) throws(LabNetworkError) {
+                bottleneck: Bottleneck? = nil, queueLimit: Int = 10_000) throws(LabNetworkError) {
         self.layout = layout
         self.delayNanoseconds = UInt64(max(delayMicroseconds, 0)) * 1000
         self.loss = loss
@@ -99,7 +138,8 @@ public final class DelayingForwarder {
         }
         self.devices = opened
         self.namespaceIDs = ids
-        self.directions = [Direction(from: opened[0], to: opened[1]), Direction(from: opened[1], to: opened[0])]
+        self.directions = [Direction(from: opened[0], to: opened[1], shaper: bottleneck.map { Shaper(bottleneck: $0) }),
+                           Direction(from: opened[1], to: opened[0])]
     }
 
     deinit { for fd in devices { close(fd) } }
@@ -145,12 +185,15 @@ public final class DelayingForwarder {
                 return .linkGone("reading \(LabNetworkLayout.interface): \(String(cString: strerror(errno)))")
             }
             if got == 0 { return nil }
+            let now = Self.now()
             if loss > 0 && nextRandom() < loss {
                 statistics.lost[index] += 1
             } else if direction.count >= queueLimit {
                 statistics.overflowed[index] += 1
+            } else if let leaves = direction.shaper == nil ? now : direction.shaper!.admit(length: got, now: now) {
+                direction.held.append((leaves + delayNanoseconds, Array(buffer[..<got])))
             } else {
-                direction.held.append((Self.now() + delayNanoseconds, Array(buffer[..<got])))
+                statistics.overflowed[index] += 1
             }
         }
         return nil

@@ -8,9 +8,11 @@ import Glibc
 /// Two network namespaces, the board's and the server's, joined by a link that delays, loses
 /// and rate-limits packets: a round trip of a Wi-Fi network or worse on one laptop.
 ///
-///     tcplab-board                 tcplab net forward               tcplab-server
-///     lab0 10.50.0.1  ── TUN ──►  (holds each packet, drops some)  ── TUN ──►  lab0 10.50.0.2
-///     tbf (--rate, --queue)       netem instead, where the kernel has it
+///     tcplab-board                 tcplab net forward                      tcplab-server
+///     lab0 10.50.0.1  ── TUN ──►  bottleneck (--rate, --burst, --queue),   ── TUN ──►  lab0 10.50.0.2
+///                                 holds each packet (--delay), drops some
+///                                 (--loss); netem delays and loses instead
+///                                 where the kernel has it
 ///
 /// `up` makes it, `down` removes it, `status` reads what `up` wrote. Nothing here prints.
 public struct LabNetwork: Sendable {
@@ -90,9 +92,12 @@ public struct LabNetwork: Sendable {
         let log = open(layout.forwarderLogPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard log >= 0 else { close(ends[1]); throw .system("open \(layout.forwarderLogPath)", errno: errno) }
         defer { close(log) }
-        let arguments = ["net", "forward", "--prefix", layout.prefix,
+        var arguments = ["net", "forward", "--prefix", layout.prefix,
                          "--delay", "\(settings.delayMicroseconds)us", "--loss", LinkSettings.lossText(settings.loss),
                          "--seed", "\(settings.seed)"]
+        if let rate = settings.rateBitsPerSecond {
+            arguments += ["--rate", "\(rate)", "--burst", "\(settings.burstBytes)", "--queue", "\(settings.queueBytes)"]
+        }
         let pid: pid_t
         do throws(LabNetworkError) {
             pid = try HostCommand.spawn(executable, arguments, output: ends[1], error: log, newSession: true)
@@ -120,7 +125,7 @@ public struct LabNetwork: Sendable {
         throw .forwarderFailed(logged.isEmpty ? "it said nothing within 10 s (log: \(layout.forwarderLogPath))" : logged)
     }
 
-    /// The board's side: the tbf rate limit with its small queue; netem on both sides when it delays.
+    /// netem on both sides, when it delays (the rate limit is the forwarder's, on the way).
     private func addQueueingDisciplines(_ settings: LinkSettings, netem: Bool, tc: String) throws(LabNetworkError) {
         for arguments in queueingDisciplineCommands(settings, netem: netem) { try HostCommand.check(tc, arguments) }
     }
@@ -128,28 +133,13 @@ public struct LabNetwork: Sendable {
     /// The `tc` arguments `up` runs for these settings (apart, so a test can read them where the
     /// kernel has no netem to run them on).
     public func queueingDisciplineCommands(_ settings: LinkSettings, netem: Bool) -> [[String]] {
-        let device = LabNetworkLayout.interface
+        guard netem else { return [] }
         var netemArguments = ["netem", "delay", "\(settings.delayMicroseconds)us"]
         if settings.loss > 0 { netemArguments += ["loss", LinkSettings.lossText(settings.loss)] }
         netemArguments += ["limit", "10000"]
-        let tbf = settings.rateBitsPerSecond.map {
-            ["tbf", "rate", "\($0)bit", "burst", "\(settings.burstBytes)", "limit", "\(settings.queueBytes)"]
+        return [layout.boardNamespace, layout.serverNamespace].map {
+            ["-n", $0, "qdisc", "add", "dev", LabNetworkLayout.interface, "root"] + netemArguments
         }
-        let board = ["-n", layout.boardNamespace, "qdisc", "add", "dev", device]
-        var commands: [[String]]
-        switch (netem, tbf) {
-        case (true, let tbf?):
-            // netem first, the tbf as its child: the documented way to combine them (tc-netem(8)).
-            commands = [board + ["root", "handle", "1:"] + netemArguments, board + ["parent", "1:1", "handle", "10:"] + tbf]
-        case (true, nil):
-            commands = [board + ["root"] + netemArguments]
-        case (false, let tbf?):
-            commands = [board + ["root"] + tbf]
-        case (false, nil):
-            commands = []
-        }
-        if netem { commands.append(["-n", layout.serverNamespace, "qdisc", "add", "dev", device, "root"] + netemArguments) }
-        return commands
     }
 
     // MARK: down

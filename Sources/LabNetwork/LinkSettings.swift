@@ -5,11 +5,11 @@ public struct LinkSettings: Sendable, Equatable, Codable {
     public var delayMicroseconds: Int = 0
     /// Chance that a packet is dropped, each direction, 0...1.
     public var loss: Double = 0
-    /// The board's side sends at most this many bits a second (a `tbf` on its interface); nil: no limit.
+    /// The link from the board carries at most this many bits a second (the forwarder's bottleneck); nil: no limit.
     public var rateBitsPerSecond: Int?
-    /// The tbf's bucket: bytes that may leave at once after a quiet spell.
+    /// The bottleneck's bucket: bytes that may leave at once after a quiet spell.
     public var burstBytes = 8 * 1024
-    /// The tbf's queue: bytes waiting to be sent beyond the bucket; more are dropped (tail drop).
+    /// The bottleneck's queue: bytes waiting to be sent beyond the bucket; more are dropped (tail drop).
     public var queueBytes = 12 * 1024
     /// Seeds the forwarder's losses, so a run can be repeated.
     public var seed: UInt32 = 1

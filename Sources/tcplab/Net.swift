@@ -23,9 +23,10 @@ extension TCPLab {
 
                 joined by a link that delays each packet (--delay, ONE WAY: the round trip is
                 twice it), drops some (--loss, each direction) and limits the board's sending
-                rate with a small queue (--rate, --queue: a tbf queueing discipline on the
-                board's lab0). The kernel's netem does the delay and loss where it exists; on
-                kernels without it (no sch_netem) tcplab's own forwarder does (`tcplab net
+                rate with a small queue (--rate, --burst, --queue: a router's bottleneck in
+                tcplab's forwarder, which drops what overflows its queue, so the board's TCP
+                sees real losses). The kernel's netem does the delay and loss where it exists;
+                on kernels without it (no sch_netem) tcplab's own forwarder does (`tcplab net
                 status` says which).
 
                 Run commands on each side with `tcplab net exec board|server -- COMMAND` (the
@@ -79,7 +80,7 @@ extension TCPLab.Net {
         @Option(help: ArgumentHelp("Packets dropped at random, each direction, in percent (e.g. 1%).", valueName: "percent"))
         var loss = "0%"
 
-        @Option(help: ArgumentHelp("The board's sending rate (a tbf on its lab0, e.g. 4mbit); default: no limit.", valueName: "rate"))
+        @Option(help: ArgumentHelp("The rate of the link from the board, a router's bottleneck (e.g. 4mbit); default: no limit.", valueName: "rate"))
         var rate: String?
 
         @Option(help: ArgumentHelp("With --rate: bytes that may wait behind the rate limit; more are dropped.", valueName: "size"))
@@ -251,13 +252,18 @@ extension TCPLab.Net {
         @Option var delay = "0us"
         @Option var loss = "0%"
         @Option var seed: UInt32 = 1
+        /// The bottleneck, in bits per second and bytes (as `up` passes them).
+        @Option var rate: Int?
+        @Option var burst = 8192
+        @Option var queue = 12288
 
         func run() throws {
             guard let delay = LinkSettings.parseDuration(delay), let loss = LinkSettings.parseLoss(loss) else {
                 throw ValidationError("bad --delay or --loss")
             }
+            let bottleneck = rate.map { DelayingForwarder.Bottleneck(bitsPerSecond: $0, burstBytes: burst, queueBytes: queue) }
             let forwarder = try DelayingForwarder(layout: LabNetworkLayout(prefix: network.prefix),
-                                                  delayMicroseconds: delay, loss: loss, seed: seed)
+                                                  delayMicroseconds: delay, loss: loss, seed: seed, bottleneck: bottleneck)
             // `up` waits for this line; then standard output goes, so nobody's pipe is held open.
             print("ready")
             fflush(nil)
@@ -282,7 +288,7 @@ extension TCPLab.Net {
         text += "  delay   \(delay)\n"
         text += "  loss    \(settings.loss == 0 ? "none" : "\(LinkSettings.lossText(settings.loss)) each way")\n"
         if let rate = settings.rateBitsPerSecond {
-            text += "  rate    \(LinkSettings.rateText(bitsPerSecond: rate)) from the board (tbf, burst \(LinkSettings.sizeText(bytes: settings.burstBytes)), queue \(LinkSettings.sizeText(bytes: settings.queueBytes)))\n"
+            text += "  rate    \(LinkSettings.rateText(bitsPerSecond: rate)) from the board (a router's bottleneck in tcplab's forwarder: burst \(LinkSettings.sizeText(bytes: settings.burstBytes)), queue \(LinkSettings.sizeText(bytes: settings.queueBytes)), drops when full)\n"
         } else {
             text += "  rate    no limit\n"
         }
