@@ -6,7 +6,7 @@ import WireFormat
 /// Every lab, in the order a course takes them. Lab 1's keys are fixed: instructors' scripts rely on them.
 public enum LabCatalog {
     public static let all: [Lab] = [
-        handshake, byteStream, arithmetic, closing, nagle, flowControl, loss, gaps, keepalive, dissector,
+        handshake, byteStream, arithmetic, closing, nagle, flowControl, loss, gaps, keepalive, dissector, congestion,
     ]
 
     public static func lab(_ number: Int) -> Lab? { all.first { $0.number == number } }
@@ -225,5 +225,35 @@ public enum LabCatalog {
                  hint: "The third field of the last reading line.", tolerance: 0.05) { s, _ throws(MissingEvidence) in
             guard let last = s.readings.last else { throw MissingEvidence("Stream \(s.index) has no readings", howToCapture: "Capture while the board sends readings.") }
             return .number(last.temperature) },
+    ])
+
+    static let congestion = Lab(number: 11, folder: "11-congestion", title: "Congestion control: slow start, a loss, fast recovery", questions: [
+        Question("round1_segments", "How many data segments did the board send in the first round trip (the initial window)?",
+                 hint: "Count the board's data segments (HELLO included) before the first ACK of data comes back.") { s, _ throws(MissingEvidence) in
+            .int(try s.clientRounds(1)[0]) },
+        Question("round2_segments", "How many in the second round trip?",
+                 hint: "From that first ACK until the ACK that covers the first segment of round 2. Slow start: each ACK lets about two more segments go.") { s, _ throws(MissingEvidence) in
+            .int(try s.clientRounds(2)[1]) },
+        Question("slow_start_end_frame", "In which frame did slow start end: the board's first retransmission?",
+                 hint: "The first segment tcplab (or Wireshark) marks as a retransmission; the graph shades it.") { s, _ throws(MissingEvidence) in
+            .int(try s.firstClientRetransmission().frame) },
+        Question("dup_acks_before_first_retransmission", "How many duplicate ACKs did the server send before that retransmission?",
+                 hint: "Count the server's segments marked duplicate ACK before the frame of the first retransmission. RFC 5681 waits for 3; Linux with SACK may go sooner.") { s, _ throws(MissingEvidence) in
+            let first = try s.firstClientRetransmission()
+            return .int(s.segments.filter { !$0.fromClient && $0.frame < first.frame && $0.analysis.contains(.duplicateAck) }.count) },
+        Question("fast_retransmissions", "How many fast retransmissions did the board make?",
+                 hint: "Segments marked fast retransmission (the summary's trouble line counts them).") { s, _ throws(MissingEvidence) in
+            _ = try s.syn()
+            return .int(s.clientDataSegments.filter { $0.analysis.contains(.fastRetransmission) }.count) },
+        Question("retransmissions", "How many retransmissions in all?",
+                 hint: "Every segment marked retransmission, fast or not (the summary's trouble line).") { s, _ throws(MissingEvidence) in
+            _ = try s.syn()
+            return .int(s.clientDataSegments.filter { $0.analysis.contains(.retransmission) }.count) },
+        Question("throughput_mbps", "The upload's throughput in Mbit/s (new bytes ÷ time from the first data byte to the ACK of the last)?",
+                 hint: "`tcplab read FILE --summary-only` prints it with that definition.", relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            guard let rate = s.conversation.client.totals.throughput else {
+                throw MissingEvidence("Stream \(s.index) does not hold the ACK of the board's last data byte", howToCapture: CaptureFacts.StreamFacts.captureUpload)
+            }
+            return .number(rate / 1e6) },
     ])
 }
