@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "DeviceSimulator",
             dependencies: [
-                "SensorProtocol", "TCPInfoSampling",
+                "SensorProtocol", "TCPInfoSampling", "KernelTCPInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -49,7 +49,8 @@ public struct KernelTCPInfo: Sendable {
     var receiveSpace: Int { self.u32(96) }
     var totalRetrans: Int { self.u32(100) }
     var pacingRate: UInt64 { self.u64(104) }
-    var bytesAcked: UInt64 { self.u64(120) }
+    /// Bytes of data the peer has acknowledged (tcpi_bytes_acked; SYN and FIN not counted).
+    public var bytesAcked: UInt64 { self.u64(120) }
     var bytesReceived: UInt64 { self.u64(128) }
     var segmentsOut: Int { self.u32(136) }
     var segmentsIn: Int { self.u32(140) }

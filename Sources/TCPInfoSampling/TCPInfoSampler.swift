@@ -92,6 +92,20 @@ public final class TCPInfoSampler: ChannelDuplexHandler, RemovableChannelHandler
     }
 }
 
+/// The kernel's TCP_INFO for a connection, now (Linux; nil elsewhere or when the socket is gone).
+/// On the channel's own event loop the getsockopt runs at once and the future is already done.
+public func readTCPInfo(_ channel: Channel) -> EventLoopFuture<KernelTCPInfo?> {
+    #if os(Linux)
+    guard let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededFuture(nil) }
+    let future: EventLoopFuture<TCPInfoBuffer> = provider.unsafeGetSocketOption(
+        level: SocketOptionLevel(IPPROTO_TCP), name: SocketOptionName(TCP_INFO))
+    return future.map { buffer in Optional(withUnsafeBytes(of: buffer.storage) { KernelTCPInfo(bytes: Array($0)) }) }
+        .recover { _ in nil }
+    #else
+    return channel.eventLoop.makeSucceededFuture(nil)
+    #endif
+}
+
 /// 256 zeroed bytes for getsockopt to fill (NIO zeroes the storage before the call).
 struct TCPInfoBuffer: Sendable {
     var storage:

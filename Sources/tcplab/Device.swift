@@ -29,7 +29,10 @@ extension TCPLab {
                 reading in two pieces, text then \\r\\n, as Arduino's println. A board
                 reads its sensor only while connected; when the connection is lost it
                 reconnects with exponential backoff and jitter, and a reading whose write
-                failed is counted as failed, never resent.
+                failed is counted as failed, never resent. A reading counts as sent once the
+                server has acknowledged its last byte (the kernel's TCP_INFO, on Linux), not
+                when the write returned: one written into a connection that is already dead
+                never arrives, and counts as failed.
 
                 FAULTS
                 --fault KIND makes every board misbehave in one way, for the labs:
@@ -253,13 +256,12 @@ extension TCPLab {
         private func summary(_ report: DeviceReport, seed: UInt32, elapsed: Duration) -> [String] {
             let boards = self.devices == 1 ? "1 board" : "\(self.devices) boards"
             var lines = ["sent \(report.sent) reading\(report.sent == 1 ? "" : "s") from \(boards) to \(self.host):\(self.port) in \(elapsed.secondsText)"]
-            lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (written into a broken connection: gaps in seq at the server)" : "")")
+            lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (never acknowledged by the server, or not written: gaps in seq at the server)" : "")")
             lines.append("  reconnects  \(report.reconnects) (\(report.connections) connection\(report.connections == 1 ? "" : "s"), \(report.connectFailures) failed connect\(report.connectFailures == 1 ? "" : "s"))")
             if report.connectionsLost > 0 {
                 // A successful write only hands the bytes to the kernel (lab 8 and 9 are about this).
-                lines.append("  lost        \(report.connectionsLost) connection\(report.connectionsLost == 1 ? "" : "s") broke: \"sent\" counts "
-                             + "readings written, and those written into a connection shortly before it broke may never have "
-                             + "arrived (the server's log, or the ACKs in a capture, tell which did)")
+                lines.append("  lost        \(report.connectionsLost) connection\(report.connectionsLost == 1 ? "" : "s") broke: "
+                             + "readings written into it that the server never acknowledged count as failed, not sent")
             }
             if let fault = self.fault {
                 lines.append("  fault       \(fault.rawValue)\(report.faultLines > 0 ? ": \(report.faultLines) invalid line\(report.faultLines == 1 ? "" : "s") sent" : "")")
