@@ -9,8 +9,8 @@ import TCPInfoSampling
 /// connection that is already dead never arrive (labs 8 and 9).
 ///
 /// It samples every 5 ms while some written bytes wait for their ACK (nothing while all are
-/// acknowledged: no cost to an idle board), and once more when an error ends the connection,
-/// while the socket is still open. Elsewhere than on Linux it cannot know (`isAvailable`).
+/// acknowledged: no cost to an idle board), and once more when the server's FIN or an error ends
+/// the connection, while the socket is still open. Elsewhere than on Linux it cannot know (`isAvailable`).
 final class AcknowledgementWatch: ChannelInboundHandler, @unchecked Sendable {  // `state` under `lock`; the task on the channel's loop
     typealias InboundIn = NIOAny
 
@@ -53,6 +53,17 @@ final class AcknowledgementWatch: ChannelInboundHandler, @unchecked Sendable {  
             record(info.bytesAcked)
         }
         return acknowledged
+    }
+
+    /// The server's FIN (the channel allows a half-closure for this): one last look while the
+    /// socket is open, then close as NIO would have, so the board notices as before.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            sample(context.channel)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -32,6 +32,8 @@ struct DeviceConnection: Sendable {
         let watch = AcknowledgementWatch()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(timeout))
+            // The server's FIN reaches AcknowledgementWatch, which takes a last look and closes.
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(watch) }
             }
