@@ -1,0 +1,64 @@
+/// The phases of a sender's congestion control, as tcplab reads them from a capture. The sender's
+/// congestion window is not on the wire, so these are inferences from what is, kept simple and
+/// written down (docs/graphs.md says the same):
+///
+/// - Slow start: from the first data segment to the first retransmission (the sender's first
+///   reaction to a loss signal: duplicate ACKs, SACK, or its timer).
+/// - A retransmission outside a recovery starts one, which lasts until an ACK covers the highest
+///   sequence number sent before it (RFC 6582's "recover" point):
+///   - fast retransmit & recovery when tshark's rules call it a fast retransmission (after
+///     duplicate ACKs);
+///   - a timeout when it comes 200 ms or more after the copy it repeats (Linux's smallest RTO;
+///     a capture's RTT samples are too short to judge by the sender's own TimeoutInterval); a
+///     timeout during a fast recovery ends that and starts its own;
+///   - an early retransmission otherwise (a tail loss probe or RACK: too soon for the timer).
+/// - Congestion avoidance: after a recovery, until the next one or the last data segment.
+enum GraphPhaseReader {
+    /// Linux's smallest retransmission timeout (RFC 6298 says 1 s).
+    static let shortestTimeout = 0.2
+
+    static func phases(records: [StreamGraphBuilder.Record], senderIsClient: Bool) -> [GraphPhase] {
+        var phases: [GraphPhase] = []
+        var open: GraphPhase?
+        var recoverPoint: Int?
+        var highestSent = 0
+        var lastDataTime: Double?
+
+        func start(_ kind: GraphPhase.Kind, at time: Double, frame: Int) {
+            if var phase = open {
+                phase.end = time
+                phases.append(phase)
+            }
+            open = GraphPhase(kind: kind, start: time, end: time, startFrame: frame)
+        }
+
+        for record in records {
+            if record.fromClient == senderIsClient {
+                guard record.length > 0 else { continue }
+                lastDataTime = record.time
+                if open == nil { start(.slowStart, at: record.time, frame: record.frame) }
+                let kind = SequenceMarkKind(record.analysis)
+                if kind.isRetransmission {
+                    let isTimeout = kind == .retransmission && (record.retransmissionAfter ?? 0) >= shortestTimeout
+                    if isTimeout && open?.kind != .timeoutRecovery {
+                        start(.timeoutRecovery, at: record.time, frame: record.frame)
+                        recoverPoint = highestSent
+                    } else if recoverPoint == nil {
+                        start(kind == .fastRetransmission ? .fastRecovery : .otherRecovery, at: record.time, frame: record.frame)
+                        recoverPoint = highestSent
+                    }
+                }
+                highestSent = max(highestSent, record.sequence + record.length)
+            } else if let point = recoverPoint, let ack = record.acknowledgement, ack >= point {
+                start(.congestionAvoidance, at: record.time, frame: record.frame)
+                recoverPoint = nil
+            }
+        }
+        if var phase = open {
+            phase.end = max(phase.start, lastDataTime ?? phase.start)
+            // A recovery that ended with the last ACK leaves nothing after it to call a phase.
+            if phase.end > phase.start || phase.kind != .congestionAvoidance { phases.append(phase) }
+        }
+        return phases
+    }
+}
