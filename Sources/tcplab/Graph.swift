@@ -22,7 +22,8 @@ extension TCPLab {
                 first retransmission; fast retransmit & recovery (a fast retransmission after
                 duplicate ACKs), a timeout (a retransmission 200 ms or more after the original)
                 or an early retransmission (sooner, not fast: a tail loss probe or RACK), each
-                until an ACK covers everything sent before it; then congestion avoidance. The
+                until an ACK covers everything sent before it; then congestion avoidance; and,
+                over those, the times the receiver's window was zero (flow control). The
                 congestion window itself is not on the wire: these are inferences, and
                 docs/graphs.md gives the rules.
 

@@ -179,9 +179,18 @@ struct StreamGraphTests {
 
     @Test func spuriousHasATimeout() throws {
         let phases = try streamGraphs("spurious.pcap").phases
-        // Frame 10 repeats frame 6 after 0.6 s: the retransmission timer ran out.
+        // Frame 10 repeats frame 8 after 205 ms (its ACK, frame 9, never reached the board): the timer ran out.
         #expect(phases.map(\.kind) == [.slowStart, .timeoutRecovery, .congestionAvoidance])
         #expect(phases[1].startFrame == 10)
+    }
+
+    @Test func zeroWindowIsAPhaseOverTheOthers() throws {
+        let phases = try streamGraphs("zero-window.pcap").phases
+        // Frame 12 says window 0; frame 18 (a window update at 2.500610 s) opens it.
+        let closed = try #require(phases.first { $0.kind == .zeroWindow })
+        #expect(closed.startFrame == 12)
+        #expect(abs(closed.end - 2.500610) < 1e-9)
+        #expect(phases.filter { $0.kind != .zeroWindow }.map(\.kind) == [.slowStart, .otherRecovery, .congestionAvoidance])
     }
 
     // MARK: SVG

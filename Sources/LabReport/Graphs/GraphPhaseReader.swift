@@ -13,6 +13,8 @@
 ///     timeout during a fast recovery ends that and starts its own;
 ///   - an early retransmission otherwise (a tail loss probe or RACK: too soon for the timer).
 /// - Congestion avoidance: after a recovery, until the next one or the last data segment.
+/// - Zero window (flow control, over the others): from the receiver's segment that says window 0
+///   to the first that opens it again (or its last segment).
 enum GraphPhaseReader {
     /// Linux's smallest retransmission timeout (RFC 6298 says 1 s).
     static let shortestTimeout = 0.2
@@ -23,6 +25,8 @@ enum GraphPhaseReader {
         var recoverPoint: Int?
         var highestSent = 0
         var lastDataTime: Double?
+        var closedWindows: [GraphPhase] = []
+        var closed: GraphPhase?
 
         func start(_ kind: GraphPhase.Kind, at time: Double, frame: Int) {
             if var phase = open {
@@ -49,16 +53,30 @@ enum GraphPhaseReader {
                     }
                 }
                 highestSent = max(highestSent, record.sequence + record.length)
-            } else if let point = recoverPoint, let ack = record.acknowledgement, ack >= point {
-                start(.congestionAvoidance, at: record.time, frame: record.frame)
-                recoverPoint = nil
+            } else {
+                if let point = recoverPoint, let ack = record.acknowledgement, ack >= point {
+                    start(.congestionAvoidance, at: record.time, frame: record.frame)
+                    recoverPoint = nil
+                }
+                if record.window == 0, closed == nil {
+                    closed = GraphPhase(kind: .zeroWindow, start: record.time, end: record.time, startFrame: record.frame)
+                } else if let window = record.window, window > 0, var phase = closed {
+                    phase.end = record.time
+                    closedWindows.append(phase)
+                    closed = nil
+                }
+                if var phase = closed {
+                    phase.end = record.time
+                    closed = phase
+                }
             }
         }
+        if let closed { closedWindows.append(closed) }
         if var phase = open {
             phase.end = max(phase.start, lastDataTime ?? phase.start)
             // A recovery that ended with the last ACK leaves nothing after it to call a phase.
             if phase.end > phase.start || phase.kind != .congestionAvoidance { phases.append(phase) }
         }
-        return phases
+        return (phases + closedWindows).sorted { ($0.start, $0.kind == .zeroWindow ? 1 : 0) < ($1.start, $1.kind == .zeroWindow ? 1 : 0) }
     }
 }

@@ -38,6 +38,8 @@ struct SVGChart {
         var end: Double
         var colour: Colour
         var label: String
+        /// Bands that overlap others put their label one line lower.
+        var labelLine = 0
     }
 
     /// A vertical line at a moment, labelled above the plot (a retransmission that starts a recovery).
@@ -209,10 +211,10 @@ struct SVGChart {
             let end = min(Self.left + plotWidth, px(band.end))
             // A recovery of a few microseconds still shows.
             let width = max(end - start, 2)
-            out += "<rect class=\"band\" x=\"\(number(start))\" y=\"\(number(Self.top))\" width=\"\(number(width))\" height=\"\(number(plotHeight))\" fill=\"\(band.colour.rawValue)\" fill-opacity=\"0.16\"><title>"
+            out += "<rect class=\"band\" x=\"\(number(start))\" y=\"\(number(Self.top))\" width=\"\(number(width))\" height=\"\(number(plotHeight))\" fill=\"\(band.colour.rawValue)\" fill-opacity=\"\(band.colour == .black ? "0.07" : "0.16")\"><title>"
                 + xmlEscape(band.label) + "</title></rect>\n"
             if Double(band.label.count) * Self.charWidth * 0.95 + 8 < width {
-                out += text(band.label, x: start + 4, y: Self.top + 14, className: "band-label")
+                out += text(band.label, x: start + 4, y: Self.top + 14 + 14 * Double(band.labelLine), className: "band-label")
             }
         }
         return out
@@ -317,7 +319,7 @@ struct SVGChart {
             case .mark(let shape): out += mark(shape, colour: entry.colour, x: x + 10, y: y - 4)
             case .bar: out += "<path d=\"M\(number(x + 10)) \(number(y - 11))v14M\(number(x + 8)) \(number(y - 11))h4M\(number(x + 8)) \(number(y + 3))h4\" stroke=\"\(c)\" stroke-width=\"1.2\" fill=\"none\"/>\n"
             case .line(let dashed): out += polyline("M\(number(x)) \(number(y - 4))h22", colour: entry.colour, dashed: dashed)
-            case .band: out += "<rect x=\"\(number(x))\" y=\"\(number(y - 11))\" width=\"22\" height=\"14\" fill=\"\(c)\" fill-opacity=\"0.3\"/>\n"
+            case .band: out += "<rect x=\"\(number(x))\" y=\"\(number(y - 11))\" width=\"22\" height=\"14\" fill=\"\(c)\" fill-opacity=\"\(entry.colour == .black ? "0.14" : "0.3")\"/>\n"
             }
             out += text(entry.text, x: x + 28, y: y, className: "legend-text")
         }

@@ -168,6 +168,7 @@ public struct SVGGraphRenderer {
         case .timeoutRecovery: .vermillion
         case .otherRecovery: .yellow
         case .congestionAvoidance: .green
+        case .zeroWindow: .black
         }
     }
 
@@ -175,7 +176,8 @@ public struct SVGGraphRenderer {
         var shown: [GraphPhase.Kind] = []
         for phase in graphs.phases {
             let colour = Self.colour(phase.kind)
-            chart.bands.append(.init(start: phase.start, end: phase.end, colour: colour, label: phase.kind.label))
+            chart.bands.append(.init(start: phase.start, end: phase.end, colour: colour, label: phase.kind.label,
+                                     labelLine: phase.kind == .zeroWindow ? 1 : 0))
             if phase.kind != .slowStart && phase.kind != .congestionAvoidance {
                 chart.markers.append(.init(x: phase.start, colour: colour == .yellow ? .orange : colour,
                                            label: "\(phase.kind.label), frame \(phase.startFrame)"))

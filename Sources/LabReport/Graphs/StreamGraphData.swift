@@ -132,6 +132,8 @@ public struct GraphPhase: Sendable, Equatable {
         case timeoutRecovery = "timeout"
         case otherRecovery = "early-retransmission"
         case congestionAvoidance = "congestion-avoidance"
+        /// Flow control, not congestion control: it overlaps the phases above.
+        case zeroWindow = "zero-window"
 
         public var label: String {
             switch self {
@@ -140,6 +142,7 @@ public struct GraphPhase: Sendable, Equatable {
             case .timeoutRecovery: "timeout (RTO), slow start again"
             case .otherRecovery: "early retransmission (TLP/RACK)"
             case .congestionAvoidance: "congestion avoidance"
+            case .zeroWindow: "zero window (receiver full)"
             }
         }
     }
