@@ -35,7 +35,8 @@ extension TCPLab {
                 each series. --svg FILE writes the graph as an SVG picture; --csv FILE the data
                 behind it (a header row, one row per point); --html FILE a self-contained page
                 (nothing loaded from the network) with the connection's ladder diagram and every
-                graph under it. With --kind all (the default) --svg and --csv write one file per
+                graph under it (the graphs alone for a connection of more than 5,000 segments,
+                whose ladder page would be too big to open). With --kind all (the default) --svg and --csv write one file per
                 graph, named FILE with the graph's name before the extension (graphs.svg:
                 graphs-time-sequence.svg, graphs-tcptrace.svg, ...), and --csv also FILE's
                 -phases file, one row per phase.
@@ -124,15 +125,23 @@ extension TCPLab {
                 for kind in kinds { try write(GraphCSV.text(graphs, kind: kind), to: path(csv, kind.rawValue, kinds.count)) }
                 if kinds.count > 1 { try write(GraphCSV.phases(graphs), to: path(csv, "phases", 2)) }
             }
-            if let html { try writePage(graphs, kinds: kinds, to: html) }
+            if let html { try writePage(graphs, kinds: kinds, segments: builder.segmentCount(stream: chosen), to: html) }
         }
 
-        /// The ladder of the same connection, read again for it alone, with the graphs under it.
-        private func writePage(_ graphs: StreamGraphs, kinds: [GraphKind], to path: String) throws {
+        /// The ladder of the same connection, read again for it alone, with the graphs under it;
+        /// a connection too long for a ladder page gets the graphs alone.
+        private func writePage(_ graphs: StreamGraphs, kinds: [GraphKind], segments: Int, to path: String) throws {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            if segments > HTMLGraphSection.maximumLadderSegments {
+                let note = "The ladder of this connection's \(segments) segments is left out (a page holds one of up to "
+                    + "\(HTMLGraphSection.maximumLadderSegments)); `tcplab ladder \(name) --stream \(graphs.stream) --html FILE` draws it."
+                try write(HTMLGraphSection().document(graphs, kinds: kinds, captureName: name, note: note), to: path)
+                return
+            }
             let ladder = LadderBuilder(stream: graphs.stream)
             let reader = try CaptureReader.open(file: file, filter: filter, keepHistory: false, streams: [graphs.stream])
             try ladder.add(contentsOf: reader)
-            var page = HTMLLadderRenderer(captureName: URL(fileURLWithPath: file).lastPathComponent)
+            var page = HTMLLadderRenderer(captureName: name)
             page.appendix = HTMLGraphSection().html(graphs, kinds: kinds)
             page.appendixStyle = HTMLGraphSection.style
             try write(page.document(ladder.finish()), to: path)

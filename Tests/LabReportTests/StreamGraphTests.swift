@@ -292,4 +292,13 @@ struct StreamGraphTests {
         // Clip paths are local references only.
         #expect(!html.replacingOccurrences(of: "url(#graph-", with: "").contains("url("))
     }
+
+    @Test func graphsAlonePageForALongConnection() throws {
+        let page = HTMLGraphSection().document(try streamGraphs("loss.pcap"), kinds: [.rtt, .window],
+                                               captureName: "<b>x</b>.pcap", note: "left out & why")
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+        #expect(page.contains("&lt;b&gt;x&lt;/b&gt;.pcap") && page.contains("left out &amp; why"))
+        #expect(page.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(!page.contains("http://") && !page.contains("https://") && !page.contains(" src="))
+    }
 }

@@ -18,6 +18,24 @@ public struct HTMLGraphSection {
         return out + "</section>\n"
     }
 
+    /// A connection's ladder goes on the page up to this many segments: beyond, its per-segment
+    /// details (decoded fields, hex) make a page too big for a browser to open comfortably.
+    public static let maximumLadderSegments = 5000
+
+    /// A page with the graphs alone (for a connection whose ladder is left out), saying why.
+    public func document(_ graphs: StreamGraphs, kinds: [GraphKind] = GraphKind.allCases, captureName: String,
+                         note: String) -> String {
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>" + xmlEscape("tcplab graph: \(captureName)") + "</title>\n"
+        out += "<style>\nbody { margin: 0; font-family: system-ui, sans-serif; color: #1f2328; background: #f6f8fa; }\n"
+        out += "header { padding: 12px 20px 4px; } header h1 { font-size: 20px; margin: 0 0 6px; }\n"
+        out += "header p { margin: 0 0 8px; color: #57606a; font-size: 14px; }\n" + Self.style + "\n</style>\n"
+        out += "</head>\n<body>\n<header><h1>" + xmlEscape("Graphs of \(captureName)") + "</h1>\n"
+        out += "<p>" + xmlEscape(note) + "</p></header>\n"
+        return out + html(graphs, kinds: kinds) + "</body>\n</html>\n"
+    }
+
     /// The page's styles for the section (the graphs' own with them).
     public static var style: String {
         SVGGraphRenderer.styleSheet + """

@@ -62,6 +62,9 @@ public final class StreamGraphBuilder {
         Double(analyzed.seconds - origin.seconds) + Double(analyzed.signedNanoseconds - origin.nanoseconds) / 1e9
     }
 
+    /// Segments of `stream` (both directions).
+    public func segmentCount(stream: Int) -> Int { records[stream]?.count ?? 0 }
+
     /// The streams that have segments, in order.
     public var streams: [Int] { records.keys.sorted() }
 
