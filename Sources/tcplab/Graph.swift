@@ -11,47 +11,48 @@ extension TCPLab {
             discussion: prose("""
                 For one connection and one direction of its data, five graphs:
 
-                  time-sequence  Stevens' form: a mark per data segment at (time, first byte),
-                                 retransmissions marked apart
-                  tcptrace       each segment a bar, with the ACK line and the receive-window line
+                  time-sequence  Stevens' form: a mark per data segment at (time, first
+                                 byte), retransmissions marked apart
+                  tcptrace       a bar per segment, the ACK line, the receive-window line
                   rtt            RTT samples, EstimatedRTT and TimeoutInterval over time
-                  throughput     throughput and goodput (bits per second) over a sliding window
-                  window         the receiver's advertised window and the bytes in flight
+                  throughput     throughput and goodput (bit/s) over a sliding window
+                  window         the receiver's advertised window, the bytes in flight
 
-                Every graph shades the phases tcplab reads from the capture: slow start until the
-                first retransmission; fast retransmit & recovery (a fast retransmission after
-                duplicate ACKs), a timeout (a retransmission 200 ms or more after the original)
-                or an early retransmission (sooner, not fast: a tail loss probe or RACK), each
-                until an ACK covers everything sent before it; then congestion avoidance; and,
-                over those, the times the receiver's window was zero (flow control). The
-                congestion window itself is not on the wire: these are inferences, and
-                docs/graphs.md gives the rules.
+                Every graph shades the phases tcplab reads from the capture: slow start until
+                the first retransmission; fast retransmit & recovery (a fast retransmission
+                after duplicate ACKs), a timeout (a retransmission 200 ms or more after the
+                original) or an early retransmission (sooner, not fast: a tail loss probe or
+                RACK), each until an ACK covers everything sent before it; then congestion
+                avoidance; and, over those, the times the receiver's window was zero (flow
+                control). The congestion window itself is not on the wire: these are
+                inferences, and docs/graphs.md gives the rules.
 
-                Times are seconds since the capture's first frame, sequence numbers relative (as
-                in `tcplab read` and the ladder). Without --stream the connection that carried
-                the most data is graphed; without --direction, the side that sent more data.
+                Times are seconds since the capture's first frame, sequence numbers relative
+                (as in `tcplab read` and the ladder). Without --stream the connection that
+                carried the most data is graphed (with --device NAME, the busiest of that board's
+                connections); without --direction, the side that sent more data.
 
-                Without an output option tcplab prints the connection's phases and the size of
-                each series. --svg FILE writes the graph as an SVG picture; --csv FILE the data
-                behind it (a header row, one row per point); --html FILE a self-contained page
-                (nothing loaded from the network) with the connection's ladder diagram and every
-                graph under it (the graphs alone for a connection of more than 5,000 segments,
-                whose ladder page would be too big to open). With --kind all (the default) --svg and --csv write one file per
-                graph, named FILE with the graph's name before the extension (graphs.svg:
-                graphs-time-sequence.svg, graphs-tcptrace.svg, ...), and --csv also FILE's
-                -phases file, one row per phase.
+                Without an output option tcplab prints the connection's phases and the size
+                of each series. --svg FILE writes the graph as an SVG picture; --csv FILE the
+                data behind it (a header row, one row per point); --html FILE a
+                self-contained page (nothing loaded from the network) with the connection's
+                ladder diagram and every graph under it (the graphs alone for a connection
+                of more than 5,000 segments, whose ladder page would be too big to open).
+                With --kind all (the default) --svg and --csv write one file per graph, named
+                FILE with the graph's name before the extension (graphs.svg gives
+                graphs-time-sequence.svg, graphs-tcptrace.svg, ...), and --csv also a file
+                of the phases, one row each (graphs-phases.csv).
 
                 Examples:
                   tcplab graph loss.pcap
                   tcplab graph loss.pcap --stream 0 --kind tcptrace --svg tcptrace.svg
-                  tcplab graph upload.pcap --direction client --csv graphs.csv --html graphs.html
+                  tcplab graph up.pcap --direction client --csv g.csv --html g.html
                 """))
 
         @Argument(help: "The capture file (pcap or pcapng).")
         var file: String
 
-        @Option(parsing: .unconditional, help: "The connection to graph (tshark's tcp.stream number, from 0).")
-        var stream: Int?
+        @OptionGroup var choice: StreamChoice
 
         @Option(help: "The side whose data is graphed: client (sent the SYN) or server.")
         var direction: Direction?
@@ -85,16 +86,18 @@ extension TCPLab {
         }
 
         func validate() throws {
-            if let stream, stream < 0 { throw ValidationError("--stream counts from 0, not \(stream).") }
             try checkSeconds(windowSeconds, option: "--window-seconds", in: 0.000_001...86_400)
             let outputs = [svg, csv, html].compactMap { $0 }
             if Set(outputs).count < outputs.count { throw ValidationError("--svg, --csv and --html need different files.") }
         }
 
         func run() throws {
+            let stream = choice.stream
+            // A board's connections: found by its HELLO, in a reading of their own.
+            let candidates = try choice.device.map { try StreamSelection.device($0).streams(in: file, filter: filter) } ?? nil
             let builder = StreamGraphBuilder(stream: stream)
             try builder.add(contentsOf: CaptureReader.open(file: file, filter: filter, keepHistory: false))
-            guard let chosen = stream ?? builder.busiestStream else {
+            guard let chosen = stream ?? builder.busiestStream(among: candidates) else {
                 throw CommandFailure("no TCP segments in \(file): nothing to graph.")
             }
             let bytes = builder.dataBytes(stream: chosen)
@@ -109,7 +112,9 @@ extension TCPLab {
                 throw CommandFailure("stream \(chosen): the \(graphs.directionName) sent no data bytes"
                     + (other > 0 ? "; the \(otherName) sent \(other) (try --direction \(otherName))." : ", and neither did the \(otherName): nothing to graph."))
             }
-            if stream == nil && builder.streams.count > 1 { StandardError.print("tcplab: graphing stream \(chosen), the one that carried the most data (--stream N for another)") }
+            if stream == nil && (candidates ?? Set(builder.streams)).count > 1 {
+                StandardError.print("tcplab: graphing stream \(chosen), the one that carried the most data (--stream N for another)")
+            }
 
             let kinds = kind.kinds
             if svg == nil && csv == nil && html == nil {

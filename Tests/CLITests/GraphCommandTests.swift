@@ -95,6 +95,17 @@ struct GraphCommandTests {
         #expect(unwritable.stderr.contains("cannot write /nonexistent/dir/x.svg"))
     }
 
+    @Test func deviceChoosesTheBoardsConnection() throws {
+        let board = try TCPLabBinary.run(["graph", fixture("handshake-readings-fin.pcap"), "--device", "NODEMCU-01"])
+        #expect(board.status == 0, "\(board.stderr)")
+        #expect(board.stdout.hasPrefix("Stream 0: client 10.55.0.2:"))
+        let nobody = try TCPLabBinary.run(["graph", fixture("handshake-readings-fin.pcap"), "--device", "nope"])
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr.contains("no board named 'nope'"))
+        let both = try TCPLabBinary.run(["graph", fixture("loss.pcap"), "--stream", "0", "--device", "x"])
+        #expect(both.status == 64)
+    }
+
     @Test func helpReadsLikeAManPage() throws {
         let result = try TCPLabBinary.run(["graph", "--help"])
         #expect(result.status == 0)

@@ -77,9 +77,10 @@ public final class StreamGraphBuilder {
         return bytes
     }
 
-    /// The stream that carried the most data bytes (the first of equals); nil without segments.
-    public var busiestStream: Int? {
-        streams.max { a, b in
+    /// The stream that carried the most data bytes (the first of equals), of all or of `among`;
+    /// nil without segments.
+    public func busiestStream(among: Set<Int>? = nil) -> Int? {
+        streams.filter { among?.contains($0) ?? true }.max { a, b in
             let (x, y) = (dataBytes(stream: a), dataBytes(stream: b))
             return x.client + x.server < y.client + y.server || (x.client + x.server == y.client + y.server && a > b)
         }
