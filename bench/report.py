@@ -82,6 +82,37 @@ as fast as loopback takes them, several readings a segment), {int(spackets):,} p
 """
     replace_section("capture-bench", body)
 
+def analysis(results_path, packets, streams_path, spackets):
+    def table(path, count):
+        results = json.load(open(path))["results"]
+        base = next(r["median"] for r in results if r["command"] == "tcplab read F --format json")
+        rows = ["| command | median (s) | packets/s | time ÷ `tcplab read --format json` |", "|---|---:|---:|---:|"]
+        worst = 0.0
+        for r in results:
+            rows.append(f"| `{r['command']}` | {r['median']:.3f} | {int(count) / r['median']:,.0f} | {r['median'] / base:.2f}× |")
+            worst = max(worst, r["median"] / base)
+        return "\n".join(rows), worst
+
+    rows, worst = table(results_path, packets)
+    srows, sworst = table(streams_path, spackets)
+    body = f"""## TCP over time: the per-connection summary (and graphs) next to the JSON
+
+Made by `make bench` (`bench/capture-bench.sh`, `time_analysis`) on {machine()}, on the same two
+captures as above; target: at most 1.5× the time of `tcplab read --format json`.
+
+Many short connections, {int(packets):,} packets:
+
+{rows}
+
+Long streams of readings, {int(spackets):,} packets:
+
+{srows}
+
+- The slowest of them takes **{worst:.2f}×** and **{sworst:.2f}×** the JSON's time (target: at most 1.5×).
+"""
+    replace_section("capture-analysis", body)
+
+
 def capture_rate(results_path, seconds, rates):
     """The capture-rate-bench section: the highest packet rate each live capture keeps with no drops."""
     rows = [json.loads(line) for line in open(results_path) if line.strip()]
@@ -374,4 +405,4 @@ at the end), loopback, by
 
 if __name__ == "__main__":
     kind, *args = sys.argv[1:]
-    {"capture": capture, "capture-rate": capture_rate, "server": server}[kind](*args)
+    {"capture": capture, "analysis": analysis, "capture-rate": capture_rate, "server": server}[kind](*args)

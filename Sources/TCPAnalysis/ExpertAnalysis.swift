@@ -15,6 +15,8 @@ struct ExpertAnalysis {
         /// For an ACK: the nanoseconds since the segment it acknowledges, and that segment's frame.
         var ackRoundTripNanoseconds: Int64?
         var ackedFrame: Int?
+        /// Data segments of the peer this ACK acknowledged for the first time.
+        var coveredDataSegments = 0
         /// What that round-trip time did to the estimate of the segment's sender.
         var roundTripSample: RoundTripSample?
         /// For a data segment: bytes sent and not yet acknowledged, this one included.
@@ -131,7 +133,7 @@ struct ExpertAnalysis {
             if sender.unacknowledged.count == 256 { sender.unacknowledged.removeFirst() }
             let resent = !result.flags.isDisjoint(with: [.retransmission, .spuriousRetransmission])
             sender.unacknowledged.append(UnacknowledgedSegment(start: seq, end: segmentEnd, frame: frame, time: time, clock: clock,
-                                                               retransmitted: resent))
+                                                               retransmitted: resent, carriesData: length > 0))
         }
         sender.sackedBytes = tcp.sackBlocks.reduce(0) { $0 + $1.0.distance(to: $1.1) }
         if result.flags.contains(.lostSegment) { sender.bytesInFlightKnown = false }
@@ -208,6 +210,7 @@ struct ExpertAnalysis {
                 receiver.roundTrips.add(rtt)
             }
             coversResent = coversResent || entry.retransmitted
+            if entry.carriesData { result.coveredDataSegments += 1 }
             return true
         }
         for index in receiver.unacknowledged.indices where receiver.unacknowledged[index].start < ack {

@@ -48,6 +48,8 @@ public struct HalfConnection: Sendable {
     var bytesInFlightKnown = true
     /// Round-trip times measured from ACKs of this side's segments (every `ack_rtt`).
     public internal(set) var roundTrips = RoundTripStatistics()
+    /// This side's data and what the peer did about it, added up (the summary's numbers).
+    public internal(set) var totals = TransferTotals()
     /// EstimatedRTT, DevRTT and the timeout from the samples Karn's rule keeps.
     public internal(set) var roundTripEstimate = RoundTripEstimator()
 
@@ -70,4 +72,5 @@ struct UnacknowledgedSegment {
     var clock: Int64
     /// It repeats bytes sent before (Karn's rule then skips the RTT of its ACK).
     var retransmitted: Bool
+    var carriesData: Bool
 }

@@ -168,6 +168,7 @@ public final class TCPTracker {
         sender.segments += 1
         if payloadLength > 0 { sender.dataSegments += 1 }
 
+        let previousAck = sender.lastAck
         // A header that contradicts its own packet (Wireshark: "Short segment", a malformed
         // packet) is numbered but not analysed: its numbers cannot be trusted.
         let expert = notAnalysed != nil ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
@@ -184,6 +185,14 @@ public final class TCPTracker {
         segment.silence = expert.silence
         segment.peerWindowClosed = expert.peerWindowClosed
         segment.retransmissionOf = expert.retransmissionOf
+        if notAnalysed == nil {
+            sender.totals.recordSent(seq: seq, length: payloadLength, analysis: expert.flags,
+                                     bytesInFlight: expert.bytesInFlight, time: time, frame: frame)
+            let advance = flags.contains(.ack) ? previousAck.map { max(0, $0.distance(to: ack)) } ?? 0 : 0
+            receiver.totals.recordReceived(ack: flags.contains(.ack) ? ack : nil, advance: advance,
+                                           coveredDataSegments: expert.coveredDataSegments, window: segment.scaledWindow,
+                                           isSyn: flags.contains(.syn), analysis: expert.flags, time: time, frame: frame)
+        }
 
         if fromClient {
             conversation.client = sender; conversation.server = receiver

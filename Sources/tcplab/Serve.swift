@@ -122,6 +122,16 @@ extension TCPLab {
         @Option(help: "Colour: auto (when writing to a terminal), always or never.")
         var color: ColorChoice = .auto
 
+        // The kernel's view of each connection (issue 13): ServeTCPInfo.swift.
+        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
+            "Linux only: sample the kernel's TCP_INFO of every connection into this CSV file (docs/device.md).",
+            valueName: "file"))
+        var tcpInfo: String?
+
+        @Option(name: .customLong("tcp-info-interval"), parsing: .unconditional, help: ArgumentHelp(
+            "Milliseconds between TCP_INFO samples of a connection.", valueName: "ms"))
+        var tcpInfoInterval = 10
+
         func validate() throws {
             try checkPort(self.port, allowsZero: true)
             guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
@@ -138,6 +148,7 @@ extension TCPLab {
             if let interval = self.statsInterval {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
+            try self.validateTCPInfo()
         }
 
         func run() async throws {
@@ -154,7 +165,10 @@ extension TCPLab {
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
 
-            let server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
+            let tcpInfo = try self.openTCPInfo()
+            let server = try await SensorServer.start(
+                configuration: self.serverConfiguration, sinks: sinks, logger: logger,
+                addConnectionHandlers: self.tcpInfoSampler(tcpInfo))
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
@@ -173,6 +187,7 @@ extension TCPLab {
             stats?.cancel()
             let summary = await server.shutdown()
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
+            try self.finishTCPInfo(tcpInfo)
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
                 throw CommandFailure("ERROR: \(plural(logWriter.readingsNotWritten, "reading")) NOT written to \(logWriter.path); the log is incomplete")
