@@ -19,11 +19,10 @@ extension TCPLab {
                   window         the receiver's advertised window, the bytes in flight
 
                 Every graph shades the phases tcplab reads from the capture: slow start until
-                the first retransmission; fast retransmit & recovery (a fast retransmission
-                after duplicate ACKs), a timeout (a retransmission 200 ms or more after the
-                original) or an early retransmission (sooner, not fast: a tail loss probe or
-                RACK), each until an ACK covers everything sent before it; then congestion
-                avoidance; and, over those, the times the receiver's window was zero (flow
+                the first retransmission; then, for each retransmission, a timeout (200 ms or
+                more after the original), fast retransmit & recovery (after duplicate ACKs) or
+                an early retransmission (neither: a tail loss probe), each until an ACK covers
+                everything sent before it; then congestion avoidance; and, over those, the times the receiver's window was zero (flow
                 control). The congestion window itself is not on the wire: these are
                 inferences, and docs/graphs.md gives the rules.
 

@@ -54,7 +54,7 @@ struct TsharkStream {
 
 @Suite("Stream graphs: data against tshark, phases, SVG, CSV, HTML")
 struct StreamGraphTests {
-    static let captures = ["loss.pcap", "loss-router.pcap", "zero-window.pcap", "spurious.pcap"]
+    static let captures = ["loss.pcap", "loss-router.pcap", "zero-window.pcap", "spurious.pcap", "bulk-bottleneck.pcap"]
 
     // MARK: Data
 
@@ -168,12 +168,13 @@ struct StreamGraphTests {
     @Test func lossPhases() throws {
         let phases = try streamGraphs("loss.pcap").phases
         #expect(phases.map(\.kind) == [.slowStart, .fastRecovery, .congestionAvoidance, .fastRecovery,
-                                       .congestionAvoidance, .otherRecovery])
+                                       .congestionAvoidance, .fastRecovery])
         // Slow start from the first data (frame 4) to the first retransmission (frame 15); each
         // recovery until the ACK of everything sent before it (frames 16 and 27: ack 889, 1769).
         #expect(phases.map(\.startFrame) == [4, 15, 16, 26, 27, 47])
-        // Frame 47 repeats frame 43 after 50 ms: too soon for a timer, not after duplicate ACKs.
-        #expect(phases.last!.kind == .otherRecovery)
+        // Frame 47 repeats frame 43 after 50 ms, too soon for a timer; tshark does not call it
+        // fast (one duplicate ACK before it, frame 46), but that ACK's SACK told the sender.
+        #expect(phases.last!.startFrame == 47)
         for (phase, next) in zip(phases, phases.dropFirst()) { #expect(phase.end == next.start) }
     }
 
@@ -182,6 +183,38 @@ struct StreamGraphTests {
         // Frame 10 repeats frame 8 after 205 ms (its ACK, frame 9, never reached the board): the timer ran out.
         #expect(phases.map(\.kind) == [.slowStart, .timeoutRecovery, .congestionAvoidance])
         #expect(phases[1].startFrame == 10)
+    }
+
+    /// The sender's kernel recorded its congestion state (TCP_INFO's ca_state, every 10 ms) during
+    /// the transfer `bulk-bottleneck.pcap` captured: the recovery tcplab reads from the capture
+    /// must be where the kernel says it was.
+    @Test func bulkRecoveryIsWhereTheKernelSaysItWas() throws {
+        let graphs = try streamGraphs("bulk-bottleneck.pcap")
+        let phases = graphs.phases
+        #expect(phases.first?.kind == .slowStart)
+        #expect(phases.last?.kind == .congestionAvoidance)
+        let recoveries = phases.filter { $0.kind == .fastRecovery }
+        // Every retransmission in it follows SACKed duplicate ACKs: no timeout, no tail loss probe.
+        #expect(!recoveries.isEmpty && phases.allSatisfy { $0.kind != .timeoutRecovery && $0.kind != .otherRecovery })
+        #expect(recoveries.first?.startFrame == 57)
+
+        let text = try String(contentsOfFile: fixturePath("bulk-bottleneck.tcpinfo.csv"), encoding: .utf8)
+        var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines.removeFirst()
+        let (timeColumn, stateColumn) = (header.firstIndex(of: "time")!, header.firstIndex(of: "ca_state")!)
+        let origin = try TsharkStream("bulk-bottleneck.pcap")
+        let kernel = lines.map { (time: Double($0[timeColumn])! - Double(origin.first.seconds) - Double(origin.first.nanoseconds) / 1e9,
+                                  state: $0[stateColumn]) }
+        let inRecovery = kernel.filter { $0.state == "recovery" }.map(\.time)
+        let firstRecovery = try #require(inRecovery.first), lastRecovery = try #require(inRecovery.last)
+        // Samples are 10 ms apart (more when the event loop is busy): the kernel's first sample in
+        // recovery comes at most one interval after the retransmission that started it, and its
+        // last before the capture's recovery ends.
+        let sampleGap = zip(kernel, kernel.dropFirst()).map { $1.time - $0.time }.max()!
+        #expect(recoveries.first!.start <= firstRecovery && firstRecovery - recoveries.first!.start <= sampleGap)
+        #expect(recoveries.last!.end >= lastRecovery - sampleGap && recoveries.last!.end <= lastRecovery + sampleGap)
+        // No sample in recovery before the capture's first retransmission.
+        #expect(kernel.filter { $0.time < recoveries.first!.start }.allSatisfy { $0.state == "open" })
     }
 
     @Test func zeroWindowIsAPhaseOverTheOthers() throws {
@@ -220,7 +253,7 @@ struct StreamGraphTests {
         let dots = stevens.components(separatedBy: "r=\"2.5\" fill=\"#0072B2\"").count - 1
         #expect(dots == graphs.segments.filter { $0.kind == .new }.count + 1)
         #expect(stevens.contains("fast retransmit &amp; recovery, frame 15"))
-        #expect(stevens.contains("early retransmission (TLP/RACK), frame 47"))
+        #expect(stevens.contains("fast retransmit &amp; recovery, frame 47"))
         #expect(stevens.components(separatedBy: "class=\"band\"").count - 1 == graphs.phases.count)
         // The RTT axis of a loopback capture is in microseconds.
         #expect(SVGGraphRenderer().document(graphs, kind: .rtt).contains("round-trip time (µs)"))

@@ -5,13 +5,17 @@
 /// - Slow start: from the first data segment to the first retransmission (the sender's first
 ///   reaction to a loss signal: duplicate ACKs, SACK, or its timer).
 /// - A retransmission outside a recovery starts one, which lasts until an ACK covers the highest
-///   sequence number sent before it (RFC 6582's "recover" point):
-///   - fast retransmit & recovery when tshark's rules call it a fast retransmission (after
-///     duplicate ACKs);
+///   sequence number sent before it (RFC 6582's "recover" point) — unless the sender's next data
+///   segment after that ACK is again a retransmission: holes remain (SACK told it), and the same
+///   recovery goes on to the new highest sequence number. Its kind is:
+///   - fast retransmit & recovery when tshark's rules call it a fast retransmission, or when a
+///     duplicate ACK came since the ACK number last moved (Linux's SACK-based recovery, RFC 6675
+///     and RACK, resends after fewer duplicate ACKs than tshark's rule waits for);
 ///   - a timeout when it comes 200 ms or more after the copy it repeats (Linux's smallest RTO;
 ///     a capture's RTT samples are too short to judge by the sender's own TimeoutInterval); a
 ///     timeout during a fast recovery ends that and starts its own;
-///   - an early retransmission otherwise (a tail loss probe or RACK: too soon for the timer).
+///   - an early retransmission otherwise: no duplicate ACK, too soon for the timer (a tail loss
+///     probe, RFC 8985).
 /// - Congestion avoidance: after a recovery, until the next one or the last data segment.
 /// - Zero window (flow control, over the others): from the receiver's segment that says window 0
 ///   to the first that opens it again (or its last segment).
@@ -27,6 +31,12 @@ enum GraphPhaseReader {
         var lastDataTime: Double?
         var closedWindows: [GraphPhase] = []
         var closed: GraphPhase?
+        // Duplicate ACKs since the receiver's ACK number last moved.
+        var duplicateAcks = 0
+        var lastAck: Int?
+        // The ACK that covered the recover point, until the next data segment says whether the
+        // recovery ended there.
+        var coveringAck: (time: Double, frame: Int)?
 
         func start(_ kind: GraphPhase.Kind, at time: Double, frame: Int) {
             if var phase = open {
@@ -42,20 +52,35 @@ enum GraphPhaseReader {
                 lastDataTime = record.time
                 if open == nil { start(.slowStart, at: record.time, frame: record.frame) }
                 let kind = SequenceMarkKind(record.analysis)
+                let isTimeout = kind == .retransmission && (record.retransmissionAfter ?? 0) >= shortestTimeout
+                if let ack = coveringAck {
+                    coveringAck = nil
+                    if kind.isRetransmission && !isTimeout {
+                        recoverPoint = highestSent
+                    } else {
+                        start(.congestionAvoidance, at: ack.time, frame: ack.frame)
+                    }
+                }
                 if kind.isRetransmission {
-                    let isTimeout = kind == .retransmission && (record.retransmissionAfter ?? 0) >= shortestTimeout
                     if isTimeout && open?.kind != .timeoutRecovery {
                         start(.timeoutRecovery, at: record.time, frame: record.frame)
                         recoverPoint = highestSent
                     } else if recoverPoint == nil {
-                        start(kind == .fastRetransmission ? .fastRecovery : .otherRecovery, at: record.time, frame: record.frame)
+                        let fast = kind == .fastRetransmission || duplicateAcks > 0
+                        start(fast ? .fastRecovery : .otherRecovery, at: record.time, frame: record.frame)
                         recoverPoint = highestSent
                     }
                 }
                 highestSent = max(highestSent, record.sequence + record.length)
             } else {
+                if record.analysis.contains(.duplicateAck) {
+                    duplicateAcks += 1
+                } else if let ack = record.acknowledgement, ack > lastAck ?? -1 {
+                    duplicateAcks = 0
+                    lastAck = ack
+                }
                 if let point = recoverPoint, let ack = record.acknowledgement, ack >= point {
-                    start(.congestionAvoidance, at: record.time, frame: record.frame)
+                    coveringAck = (record.time, record.frame)
                     recoverPoint = nil
                 }
                 if record.window == 0, closed == nil {
@@ -72,6 +97,7 @@ enum GraphPhaseReader {
             }
         }
         if let closed { closedWindows.append(closed) }
+        if let ack = coveringAck { start(.congestionAvoidance, at: ack.time, frame: ack.frame) }
         if var phase = open {
             phase.end = max(phase.start, lastDataTime ?? phase.start)
             // A recovery that ended with the last ACK leaves nothing after it to call a phase.

@@ -140,7 +140,7 @@ public struct GraphPhase: Sendable, Equatable {
             case .slowStart: "slow start"
             case .fastRecovery: "fast retransmit & recovery"
             case .timeoutRecovery: "timeout (RTO), slow start again"
-            case .otherRecovery: "early retransmission (TLP/RACK)"
+            case .otherRecovery: "early retransmission (tail loss probe)"
             case .congestionAvoidance: "congestion avoidance"
             case .zeroWindow: "zero window (receiver full)"
             }
