@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureAnalysis
 import Foundation
+import KernelTCPInfo
 import LabReport
 import TCPAnalysis
 
@@ -42,6 +43,12 @@ extension TCPLab {
                 graphs-time-sequence.svg, graphs-tcptrace.svg, ...), and --csv also a file
                 of the phases, one row each (graphs-phases.csv).
 
+                --tcp-info FILE adds what only the sender's kernel knows, from the TCP_INFO file
+                `tcplab device --bulk --tcp-info FILE` records: its congestion window on the
+                window graph, its SRTT on the RTT graph, and under every graph a strip of its
+                congestion state (disorder, recovery, loss), to set against the phases read
+                from the capture; with --csv, also FILE's -kernel file.
+
                 Examples:
                   tcplab graph loss.pcap
                   tcplab graph loss.pcap --stream 0 --kind tcptrace --svg tcptrace.svg
@@ -64,6 +71,11 @@ extension TCPLab {
 
         @Option(name: .customLong("window-seconds"), help: ArgumentHelp("The throughput graph's sliding window.", valueName: "seconds"))
         var windowSeconds = 0.1
+
+        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
+            "Draw the sender's kernel's congestion window, SRTT and state from this TCP_INFO file (tcplab device --bulk --tcp-info).",
+            valueName: "file"))
+        var tcpInfo: String?
 
         @Option(help: ArgumentHelp("Write the graph(s) as SVG to this file.", valueName: "file"))
         var svg: String?
@@ -100,7 +112,7 @@ extension TCPLab {
                 throw CommandFailure("no TCP segments in \(file): nothing to graph.")
             }
             let bytes = builder.dataBytes(stream: chosen)
-            guard let graphs = builder.graphs(stream: chosen, senderIsClient: direction.map { $0 == .client },
+            guard var graphs = builder.graphs(stream: chosen, senderIsClient: direction.map { $0 == .client },
                                               windowSeconds: windowSeconds) else {
                 let known = builder.streamCount == 0 ? "it has no TCP connection" : "its streams are 0–\(builder.streamCount - 1)"
                 throw CommandFailure("no stream \(chosen) in \(file): \(known).")
@@ -111,6 +123,7 @@ extension TCPLab {
                 throw CommandFailure("stream \(chosen): the \(graphs.directionName) sent no data bytes"
                     + (other > 0 ? "; the \(otherName) sent \(other) (try --direction \(otherName))." : ", and neither did the \(otherName): nothing to graph."))
             }
+            if let tcpInfo { graphs.kernel = try kernelPoints(tcpInfo, for: graphs) }
             if stream == nil && (candidates ?? Set(builder.streams)).count > 1 {
                 StandardError.print("tcplab: graphing stream \(chosen), the one that carried the most data (--stream N for another)")
             }
@@ -128,8 +141,30 @@ extension TCPLab {
             if let csv {
                 for kind in kinds { try write(GraphCSV.text(graphs, kind: kind), to: path(csv, kind.rawValue, kinds.count)) }
                 if kinds.count > 1 { try write(GraphCSV.phases(graphs), to: path(csv, "phases", 2)) }
+                if !graphs.kernel.isEmpty { try write(GraphCSV.kernel(graphs), to: path(csv, "kernel", 2)) }
             }
             if let html { try writePage(graphs, kinds: kinds, segments: builder.segmentCount(stream: chosen), to: html) }
+        }
+
+        /// The samples of `path` taken by the graphed sender for this connection, on the capture's
+        /// time axis (TCP_INFO times are wall-clock time, as pcap's are).
+        private func kernelPoints(_ path: String, for graphs: StreamGraphs) throws -> [KernelPoint] {
+            let samples: [KernelTCPSample]
+            do { samples = try KernelTCPSamples.load(path) } catch { throw CommandFailure(error.description) }
+            let (local, remote) = ("\(graphs.sender)", "\(graphs.receiver)")
+            let mine = samples.filter { $0.local == local && $0.remote == remote }
+            guard !mine.isEmpty else {
+                var seen: [String] = []
+                for sample in samples where !seen.contains("\(sample.local) → \(sample.remote)") {
+                    seen.append("\(sample.local) → \(sample.remote)")
+                }
+                throw CommandFailure("\(path) holds no TCP_INFO sample of the \(graphs.directionName) \(local) → \(remote)"
+                    + (seen.isEmpty ? "." : "; its connections: " + seen.prefix(5).joined(separator: ", ") + (seen.count > 5 ? ", ..." : "") + "."))
+            }
+            return mine.map { sample in
+                KernelPoint(time: sample.time - graphs.timeOrigin, state: sample.caState, congestionWindow: sample.cwndBytes,
+                            slowStartThreshold: sample.ssthresh.map { $0 * sample.sendMSS }, smoothedRTT: sample.srttSeconds)
+            }
         }
 
         /// The ladder of the same connection, read again for it alone, with the graphs under it;

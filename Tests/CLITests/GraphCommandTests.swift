@@ -106,6 +106,37 @@ struct GraphCommandTests {
         #expect(both.status == 64)
     }
 
+    @Test func tcpInfoAddsTheKernelsView() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("b.svg").path, csv = directory.appendingPathComponent("b.csv").path
+        let tcpInfo = fixture("bulk-bottleneck.tcpinfo.csv")
+        let result = try TCPLabBinary.run(["graph", fixture("bulk-bottleneck.pcap"), "--tcp-info", tcpInfo, "--svg", svg, "--csv", csv])
+        #expect(result.status == 0, "\(result.stderr)")
+        let window = try String(contentsOfFile: directory.appendingPathComponent("b-window.svg").path, encoding: .utf8)
+        #expect(window.contains("congestion window (sender&#39;s kernel, TCP_INFO)"))
+        #expect(window.contains("kernel: recovery"))
+        #expect(XMLParser(data: Data(window.utf8)).parse())
+        let rtt = try String(contentsOfFile: directory.appendingPathComponent("b-rtt.svg").path, encoding: .utf8)
+        #expect(rtt.contains("SRTT (sender&#39;s kernel, TCP_INFO)"))
+        // One row per sample of this connection (the file holds only it), cwnd in bytes: cwnd × MSS.
+        let samples = try String(contentsOfFile: tcpInfo, encoding: .utf8).split(separator: "\n").dropFirst()
+        let kernel = try String(contentsOfFile: directory.appendingPathComponent("b-kernel.csv").path, encoding: .utf8)
+            .split(separator: "\n")
+        #expect(kernel.first == "time,ca_state,cwnd_bytes,ssthresh_bytes,srtt")
+        #expect(kernel.count - 1 == samples.count)
+        let first = samples.first!.split(separator: ",", omittingEmptySubsequences: false)   // cwnd 10 × MSS 1448
+        #expect(first[6] == "10" && first[12] == "1448")
+        #expect(kernel[1].split(separator: ",")[1...2] == ["open", "14480"])
+
+        let otherConnection = try TCPLabBinary.run(["graph", fixture("loss.pcap"), "--tcp-info", tcpInfo])
+        #expect(otherConnection.status == 1)
+        #expect(otherConnection.stderr.contains("holds no TCP_INFO sample of the client 10.55.0.2:58844 → 10.55.0.1:5050"))
+        let notTCPInfo = try TCPLabBinary.run(["graph", fixture("loss.pcap"), "--tcp-info", fixture("loss.tshark.tsv")])
+        #expect(notTCPInfo.status == 1)
+        #expect(notTCPInfo.stderr.contains("not a TCP_INFO file"))
+    }
+
     @Test func helpReadsLikeAManPage() throws {
         let result = try TCPLabBinary.run(["graph", "--help"])
         #expect(result.status == 0)

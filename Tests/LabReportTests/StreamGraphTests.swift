@@ -259,6 +259,23 @@ struct StreamGraphTests {
         #expect(SVGGraphRenderer().document(graphs, kind: .rtt).contains("round-trip time (µs)"))
     }
 
+    @Test func kernelSamplesDrawTheCongestionWindowAndAStateStrip() throws {
+        var graphs = try streamGraphs("loss.pcap")
+        graphs.kernel = [KernelPoint(time: 0.01, state: "open", congestionWindow: 14480, slowStartThreshold: nil, smoothedRTT: 0.0001),
+                         KernelPoint(time: 0.06, state: "recovery", congestionWindow: 5792, slowStartThreshold: 5792, smoothedRTT: 0.0002),
+                         KernelPoint(time: 0.3, state: "open", congestionWindow: 7240, slowStartThreshold: 5792, smoothedRTT: 0.0002)]
+        let window = SVGGraphRenderer().document(graphs, kind: .window)
+        #expect(XMLParser(data: Data(window.utf8)).parse())
+        #expect(window.contains("congestion window (sender&#39;s kernel, TCP_INFO)"))
+        // One strip piece, for the one sample not "open"; open is left blank.
+        #expect(window.components(separatedBy: "<title>kernel: recovery at 0.060 s</title>").count == 2)
+        #expect(!window.contains("kernel: open"))
+        // The time axis runs to the last sample (after the capture's last frame, at 0.203 s).
+        #expect(graphs.timeRange.upperBound == 0.3)
+        #expect(GraphCSV.kernel(graphs) == "time,ca_state,cwnd_bytes,ssthresh_bytes,srtt\n0.010000000,open,14480,,0.000100000\n"
+                + "0.060000000,recovery,5792,5792,0.000200000\n0.300000000,open,7240,5792,0.000200000\n")
+    }
+
     @Test func chartTextIsEscaped() throws {
         var chart = SVGGraphRenderer().chart(try streamGraphs("spurious.pcap"), kind: .window)
         chart.title = "<script>alert('x')</script> & \u{07}"

@@ -58,6 +58,16 @@ public enum GraphCSV {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The sender's kernel's samples (`--tcp-info`), one row each.
+    public static func kernel(_ graphs: StreamGraphs) -> String {
+        var lines = ["time,ca_state,cwnd_bytes,ssthresh_bytes,srtt"]
+        for point in graphs.kernel {
+            lines.append("\(seconds(point.time)),\(point.state),\(point.congestionWindow),"
+                         + "\(point.slowStartThreshold.map(String.init) ?? ""),\(seconds(point.smoothedRTT))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func segmentRow(_ mark: SequenceMark) -> String {
         "\(seconds(mark.time)),\(mark.frame),\(mark.sequence),\(mark.end),\(mark.length),\(mark.kind.rawValue)"
     }

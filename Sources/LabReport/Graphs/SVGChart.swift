@@ -62,6 +62,9 @@ struct SVGChart {
     var y: Axis
     var layers: [Layer] = []
     var bands: [Band] = []
+    /// A thin strip along the bottom of the plot (the kernel's congestion state), labelled at its left.
+    var strip: [Band] = []
+    var stripLabel = ""
     var markers: [Marker] = []
     var legend: [LegendEntry] = []
     /// Said in the middle of an empty plot.
@@ -84,6 +87,7 @@ struct SVGChart {
         .graph .grid { stroke: #d0d7de; stroke-width: 0.6; }
         .graph .band-label { font-size: 11px; fill: #24292f; }
         .graph .marker-label { font-size: 11px; }
+        .graph .strip-label { font-size: 11px; fill: #24292f; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
         .graph .note { fill: #57606a; font-style: italic; }
         """
 
@@ -121,7 +125,7 @@ struct SVGChart {
         out += "<clipPath id=\"\(xmlEscape(id))-plot\"><rect x=\"\(number(Self.left - 6))\" y=\"\(number(Self.top - 6))\" width=\"\(number(plotWidth + 12))\" height=\"\(number(plotHeight + 12))\"/></clipPath>\n"
         out += "<g clip-path=\"url(#\(xmlEscape(id))-plot)\">\n"
         for layer in layers { out += draw(layer) }
-        out += "</g>\n"
+        out += "</g>\n" + drawStrip()
         if let emptyNote {
             out += text(emptyNote, x: Self.left + plotWidth / 2, y: Self.top + plotHeight / 2, className: "note", anchor: "middle")
         }
@@ -218,6 +222,18 @@ struct SVGChart {
             }
         }
         return out
+    }
+
+    func drawStrip() -> String {
+        guard !strip.isEmpty else { return "" }
+        var out = ""
+        for band in strip {
+            let start = max(Self.left, px(band.start))
+            let end = min(Self.left + plotWidth, px(band.end))
+            out += "<rect x=\"\(number(start))\" y=\"\(number(Self.plotBottom - 10))\" width=\"\(number(max(end - start, 1)))\" height=\"10\" fill=\"\(band.colour.rawValue)\" fill-opacity=\"0.75\"><title>"
+                + xmlEscape(band.label) + "</title></rect>\n"
+        }
+        return out + text(stripLabel, x: Self.left + 4, y: Self.plotBottom - 13, className: "strip-label")
     }
 
     /// Lines at the markers, their labels in three rows above the plot, each put in the first

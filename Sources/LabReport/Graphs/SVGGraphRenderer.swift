@@ -41,6 +41,7 @@ public struct SVGGraphRenderer {
         case .window: window(graphs, into: &chart)
         }
         addPhases(graphs, into: &chart)
+        addKernelState(graphs, into: &chart)
         return chart
     }
 
@@ -116,7 +117,13 @@ public struct SVGGraphRenderer {
             chart.legend.append(.init(swatch: .line(dashed: false), colour: .vermillion, text: "EstimatedRTT"))
             chart.legend.append(.init(swatch: .line(dashed: true), colour: .orange, text: "TimeoutInterval (before the 200 ms / 1 s floor)"))
         }
-        if points.isEmpty { chart.emptyNote = "No ACK in the capture ends a data segment of this direction: no RTT samples." }
+        if !graphs.kernel.isEmpty {
+            chart.layers.append(.steps(graphs.kernel.map { (x: $0.time, y: $0.smoothedRTT) }, .purple, dashed: false))
+            chart.legend.append(.init(swatch: .line(dashed: false), colour: .purple, text: "SRTT (sender's kernel, TCP_INFO)"))
+            let kernelHigh = graphs.kernel.map(\.smoothedRTT).max() ?? 0
+            if kernelHigh > high { chart.y.range = SVGChart.niceRange(high: kernelHigh) }
+        }
+        if points.isEmpty && graphs.kernel.isEmpty { chart.emptyNote = "No ACK in the capture ends a data segment of this direction: no RTT samples." }
     }
 
     func throughput(_ graphs: StreamGraphs, into chart: inout SVGChart) {
@@ -133,8 +140,13 @@ public struct SVGGraphRenderer {
     func window(_ graphs: StreamGraphs, into chart: inout SVGChart) {
         let receiver = graphs.windows.compactMap { point in point.receiverWindow.map { (x: point.time, y: Double($0)) } }
         let flight = graphs.windows.compactMap { point in point.bytesInFlight.map { (x: point.time, y: Double($0)) } }
-        let high = (receiver + flight).map(\.y).max() ?? 0
+        let congestion = graphs.kernel.map { (x: $0.time, y: Double($0.congestionWindow)) }
+        let high = (receiver + flight + congestion).map(\.y).max() ?? 0
         chart.y = SVGChart.Axis(quantity: "bytes", unit: "B", range: SVGChart.niceRange(high: high))
+        if !congestion.isEmpty {
+            chart.layers.append(.steps(congestion, .vermillion, dashed: false))
+            chart.legend.append(.init(swatch: .line(dashed: false), colour: .vermillion, text: "congestion window (sender's kernel, TCP_INFO)"))
+        }
         if !receiver.isEmpty {
             chart.layers.append(.steps(receiver, .orange, dashed: false))
             chart.legend.append(.init(swatch: .line(dashed: false), colour: .orange, text: "receiver's advertised window"))
@@ -143,7 +155,7 @@ public struct SVGGraphRenderer {
             chart.layers.append(.marks(flight, .circle, .blue))
             chart.legend.append(.init(swatch: .mark(.circle), colour: .blue, text: "bytes in flight (sent, not yet ACKed)"))
         }
-        if receiver.isEmpty && flight.isEmpty { chart.emptyNote = "No windows known in this direction." }
+        if receiver.isEmpty && flight.isEmpty && congestion.isEmpty { chart.emptyNote = "No windows known in this direction." }
     }
 
     /// "100 ms", "1.5 s", "250 µs": the throughput window in the axis label.
@@ -160,6 +172,34 @@ public struct SVGGraphRenderer {
     }
 
     // MARK: Phases
+
+    /// The kernel's congestion state (tcpi_ca_state) under the plot, to set against the phases
+    /// read from the capture: each sample's state until the next sample.
+    func addKernelState(_ graphs: StreamGraphs, into chart: inout SVGChart) {
+        guard !graphs.kernel.isEmpty else { return }
+        var shown: [String] = []
+        for (point, next) in zip(graphs.kernel, graphs.kernel.dropFirst().map(Optional.some) + [nil]) {
+            guard let colour = Self.colour(kernelState: point.state) else { continue }
+            chart.strip.append(.init(start: point.time, end: next?.time ?? point.time, colour: colour,
+                                     label: "kernel: \(point.state) at \(fixed(point.time, decimals: 3)) s"))
+            if !shown.contains(point.state) { shown.append(point.state) }
+        }
+        chart.stripLabel = "sender's kernel (TCP_INFO ca_state)"
+        for state in shown {
+            chart.legend.append(.init(swatch: .band, colour: Self.colour(kernelState: state)!, text: "kernel: \(state)"))
+        }
+    }
+
+    /// Open is left blank: the strip shows when the kernel thought something was wrong.
+    static func colour(kernelState: String) -> SVGChart.Colour? {
+        switch kernelState {
+        case "disorder": .yellow
+        case "cwr": .orange
+        case "recovery": .purple
+        case "loss": .vermillion
+        default: nil
+        }
+    }
 
     static func colour(_ phase: GraphPhase.Kind) -> SVGChart.Colour {
         switch phase {

@@ -130,7 +130,8 @@ public final class StreamGraphBuilder {
                             timeOriginFrame: originFrame ?? 1, windowSeconds: windowSeconds, segments: segments,
                             acks: acks, roundTrips: roundTrips,
                             rates: Self.rates(segments, windowSeconds: windowSeconds),
-                            windows: windows, phases: phases)
+                            windows: windows, phases: phases,
+                            timeOrigin: Double(origin.seconds) + Double(origin.nanoseconds) / 1e9)
     }
 
     /// At most this many points on the throughput graph: a long capture gets a coarser step.

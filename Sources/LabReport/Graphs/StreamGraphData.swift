@@ -25,6 +25,11 @@ public struct StreamGraphs: Sendable {
     public var rates: [RatePoint]
     public var windows: [WindowPoint]
     public var phases: [GraphPhase]
+    /// The sender's kernel's own view of the connection, when its TCP_INFO was recorded
+    /// (`tcplab device --bulk --tcp-info`): drawn over the window and RTT graphs.
+    public var kernel: [KernelPoint] = []
+    /// The first frame's capture time, seconds since the epoch: what `time` counts from.
+    public var timeOrigin = 0.0
 
     public var sender: Endpoint { senderIsClient ? client : server }
     public var receiver: Endpoint { senderIsClient ? server : client }
@@ -37,7 +42,7 @@ public struct StreamGraphs: Sendable {
 
     /// From the first point of any series to the last (the x axis of every graph).
     public var timeRange: ClosedRange<Double> {
-        let times = segments.map(\.time) + acks.map(\.time) + roundTrips.map(\.time) + windows.map(\.time)
+        let times = segments.map(\.time) + acks.map(\.time) + roundTrips.map(\.time) + windows.map(\.time) + kernel.map(\.time)
         guard let low = times.min(), let high = times.max() else { return 0...1 }
         return low...high
     }
@@ -152,4 +157,26 @@ public struct GraphPhase: Sendable, Equatable {
     public var end: Double
     /// The frame that starts it: the first data segment, the retransmission, or the ACK that ends a recovery.
     public var startFrame: Int
+}
+
+/// One TCP_INFO sample of the sender's kernel, on the capture's time axis: what no capture shows.
+public struct KernelPoint: Sendable, Equatable {
+    /// Seconds since the capture's first frame (the sample's wall-clock time, which pcap uses too).
+    public var time: Double
+    /// `open`, `disorder`, `cwr`, `recovery` or `loss` (tcpi_ca_state).
+    public var state: String
+    /// cwnd × MSS, bytes.
+    public var congestionWindow: Int
+    /// ssthresh × MSS, bytes; nil while infinite (before the first loss).
+    public var slowStartThreshold: Int?
+    /// The kernel's smoothed RTT, seconds.
+    public var smoothedRTT: Double
+
+    public init(time: Double, state: String, congestionWindow: Int, slowStartThreshold: Int?, smoothedRTT: Double) {
+        self.time = time
+        self.state = state
+        self.congestionWindow = congestionWindow
+        self.slowStartThreshold = slowStartThreshold
+        self.smoothedRTT = smoothedRTT
+    }
 }
