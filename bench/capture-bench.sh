@@ -38,13 +38,14 @@ spackets=$(tcpdump -nn -r "$out/streams.pcap" 2>/dev/null | wc -l)
 packets2=$(tcpdump -nn -r "$out/capture-2x.pcap" 2>/dev/null | wc -l)
 echo "capture-bench: $packets packets (and $packets2 in the 2x file), $spackets in the payload-heavy one"
 
-# The same four reads of FILE, and one more command (NAME, COMMAND), timed into RESULTS.
+# The same four reads of FILE, the graphs of its busiest connection, and one more command (NAME, COMMAND), timed into RESULTS.
 time_reads() {   # time_reads FILE RESULTS NAME COMMAND
     hyperfine --warmup 1 --runs 7 --style basic --export-json "$2" \
         -n "tcplab read F --format json" "$tcplab read $1 --format json > /dev/null" \
         -n "tcplab read F" "$tcplab read $1 --color never > /dev/null" \
         -n "tcpdump -nn -r F" "tcpdump -nn -r $1 > /dev/null 2>&1" \
         -n "tcpdump -nn -X -r F" "tcpdump -nn -X -r $1 > /dev/null 2>&1" \
+        -n "tcplab graph F --svg --csv" "$tcplab graph $1 --svg $out/graph.svg --csv $out/graph.csv 2> /dev/null" \
         -n "$3" "$4"
 }
 F="$out/capture.pcap"

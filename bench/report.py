@@ -69,6 +69,9 @@ as fast as loopback takes them, several readings a segment), {int(spackets):,} p
   and **{ratio(smedians, "tcplab read F --format json", "tcpdump -nn -r F"):.2f}×** (target: at most 1×);
   the annotated text ÷ `tcpdump -nn -X -r`: **{ratio(medians, "tcplab read F", "tcpdump -nn -X -r F"):.2f}×** and
   **{ratio(smedians, "tcplab read F", "tcpdump -nn -X -r F"):.2f}×** (target: at most 1×; tcpdump prints less).
+  `tcplab graph --svg --csv` (the busiest connection's five graphs and their data, after reading
+  the whole capture) ÷ `tcplab read --format json`: **{ratio(medians, "tcplab graph F --svg --csv", "tcplab read F --format json"):.2f}×**
+  and **{ratio(smedians, "tcplab graph F --svg --csv", "tcplab read F --format json"):.2f}×** (target: at most 1.5×).
   tshark's JSON takes **{ratio(medians, "tshark -r F -T json", "tcplab read F --format json"):.0f}×** the time of tcplab's.
 - The ceiling: reading the file (`cat`) takes {smedians["cat F (reading the file)"]:.3f} s, and writing the
   output to /dev/null costs almost nothing, so the time is the work per packet.
