@@ -95,7 +95,7 @@ def analysis(results_path, packets, streams_path, spackets):
 
     rows, worst = table(results_path, packets)
     srows, sworst = table(streams_path, spackets)
-    body = f"""## TCP over time: the per-connection summary (and graphs) next to the JSON
+    body = f"""## TCP over time: the per-connection summary next to the JSON
 
 Made by `make bench` (`bench/capture-bench.sh`, `time_analysis`) on {machine()}, on the same two
 captures as above; target: at most 1.5× the time of `tcplab read --format json`.
