@@ -46,16 +46,16 @@ public enum LabCatalog {
 
     static let byteStream = Lab(number: 2, folder: "02-byte-stream", title: "A byte stream, not messages", questions: [
         Question("client_data_segments", "How many segments carried data from the board (retransmissions not counted)?",
-                 hint: "Count the client's segments with len > 0; leave out any marked as retransmissions.") { s, _ in
+                 hint: "Count the client's segments with len > 0; leave out any marked as retransmissions.", countsPackets: true) { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count) },
         Question("readings_total", "How many complete readings did the board send?",
                  hint: "Count the lines of the form seq,millis,t,h in the client's bytes (`tcplab read --readings` lists them); HELLO is not a reading.") { s, _ in
             .int(s.readings.count) },
         Question("most_newlines_in_one_segment", "What is the largest number of line endings (\\n) one client segment carried?",
-                 hint: "Look at the hex of each client segment: 0d0a is one line ending. With --fault coalesce one segment carries several.") { s, _ in
+                 hint: "Look at the hex of each client segment: 0d0a is one line ending. With --fault coalesce one segment carries several.", countsPackets: true) { s, _ in
             .int(s.clientDataSegments.map(\.lineEndings).max() ?? 0) },
         Question("segments_ending_mid_line", "How many client data segments end in the middle of a line (not with \\n)?",
-                 hint: "A segment whose last payload byte is not 0a leaves a reading unfinished for the next segment (--fault split).") { s, _ in
+                 hint: "A segment whose last payload byte is not 0a leaves a reading unfinished for the next segment (--fault split).", countsPackets: true) { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) && !$0.endsWithNewline }.count) },
     ])
 
@@ -115,18 +115,18 @@ public enum LabCatalog {
 
     static let nagle = Lab(number: 5, folder: "05-nagle", title: "Nagle and setNoDelay", questions: [
         Question("client_data_segments", "How many data segments did the board send (retransmissions not counted)?",
-                 hint: "Count the client's segments with len > 0; the HELLO segment counts too.") { s, _ in
+                 hint: "Count the client's segments with len > 0; the HELLO segment counts too.", countsPackets: true) { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count) },
         Question("readings_total", "How many readings did it send?", hint: "Count the reading lines in the client's bytes (`tcplab read --readings`).") { s, _ in
             .int(s.readings.count) },
         Question("readings_per_segment", "On average, how many readings travelled in one segment (two decimals)?",
                  hint: "Readings divided by data segments. With Nagle on, small writes wait for the previous ACK and travel together.",
-                 tolerance: 0.01) { s, _ in
+                 tolerance: 0.01, countsPackets: true) { s, _ in
             let segments = s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count
             // Exact, not rounded: the tolerance covers the student's rounding (0.49 or 0.50 for 0.495).
             return .number(segments == 0 ? 0 : Double(s.readings.count) / Double(segments)) },
         Question("most_lines_in_one_segment", "What is the largest number of lines (line endings, 0d0a) one data segment of the board carried?",
-                 hint: "tcplab says which readings each segment carries (\"all of readings 5–9\"); or count 0d0a in its hex. Writes held back together travel together.") { s, _ in
+                 hint: "tcplab says which readings each segment carries (\"all of readings 5–9\"); or count 0d0a in its hex. Writes held back together travel together.", countsPackets: true) { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.map(\.lineEndings).max() ?? 0) },
         Question("fourth_segment_wait_ms", "How many milliseconds passed between the board's third and fourth data segments?",
                  hint: "The fourth data segment's time minus the third's (HELLO's segment is the first), times 1000. Was the board waiting for something?",
@@ -147,25 +147,25 @@ public enum LabCatalog {
 
     static let flowControl = Lab(number: 6, folder: "06-flow-control", title: "Flow control: the window shrinks to zero", questions: [
         Question("zero_window_segments", "How many segments announced a zero window?",
-                 hint: "tcplab marks them `Zero window`; they come from the side whose application stopped reading.") { s, _ throws(MissingEvidence) in
+                 hint: "tcplab marks them `Zero window`; they come from the side whose application stopped reading.", countsPackets: true) { s, _ throws(MissingEvidence) in
             .int(try s.flagged(.zeroWindow, name: "zero window", how: "Make the server read slowly (see the lab's steps) while the board sends fast.").count) },
         Question("first_zero_window_frame", "In which frame did the window first reach zero?",
                  hint: "The first segment marked `Zero window`.") { s, _ throws(MissingEvidence) in
             .int(try s.flagged(.zeroWindow, name: "zero window", how: "Make the server read slowly while the board sends fast.")[0].frame) },
         Question("window_updates", "How many window updates reopened the window?",
-                 hint: "Segments marked `Window update`: no data, same ack, a new window.") { s, _ in
+                 hint: "Segments marked `Window update`: no data, same ack, a new window.", countsPackets: true) { s, _ in
             .int(s.count(.windowUpdate)) },
     ])
 
     static let loss = Lab(number: 7, folder: "07-loss", title: "Loss and retransmission", questions: [
         Question("retransmissions", "How many segments were retransmissions (of any kind)?",
-                 hint: "Count the segments marked Retransmission, Fast retransmission or Spurious retransmission.") { s, _ in
+                 hint: "Count the segments marked Retransmission, Fast retransmission or Spurious retransmission.", countsPackets: true) { s, _ in
             .int(s.count(.retransmission)) },
         Question("fast_retransmissions", "How many were fast retransmissions?",
-                 hint: "A fast retransmission follows duplicate ACKs instead of a timer.") { s, _ in
+                 hint: "A fast retransmission follows duplicate ACKs instead of a timer.", countsPackets: true) { s, _ in
             .int(s.count(.fastRetransmission)) },
         Question("duplicate_acks", "How many duplicate ACKs did the receiver send?",
-                 hint: "Segments marked Duplicate ACK: same ack, no data, same window.") { s, _ in
+                 hint: "Segments marked Duplicate ACK: same ack, no data, same window.", countsPackets: true) { s, _ in
             .int(s.count(.duplicateAck)) },
         Question("first_retransmission_frame", "In which frame was the first retransmission?",
                  hint: "The first segment marked as any kind of retransmission.") { s, _ throws(MissingEvidence) in
@@ -190,7 +190,7 @@ public enum LabCatalog {
 
     static let keepalive = Lab(number: 9, folder: "09-keepalive", title: "Keepalive and half-open connections", questions: [
         Question("keepalive_probes", "How many keep-alive probes were sent?",
-                 hint: "Segments marked Keep-alive: one byte before the next expected sequence number, after a silence, on an open window (a probe of a closed window is a zero-window probe).") { s, _ throws(MissingEvidence) in
+                 hint: "Segments marked Keep-alive: one byte before the next expected sequence number, after a silence, on an open window (a probe of a closed window is a zero-window probe).", countsPackets: true) { s, _ throws(MissingEvidence) in
             .int(try s.keepAliveProbes(how: "Turn keepalive on (see the lab's steps) and leave the connection idle longer than the keepalive time.").count) },
         Question("keepalive_interval_seconds", "How many seconds apart were the first two probes?",
                  hint: "Subtract the times of the first two Keep-alive segments.", tolerance: 0.5) { s, _ throws(MissingEvidence) in
@@ -198,7 +198,7 @@ public enum LabCatalog {
             guard probes.count >= 2 else { throw MissingEvidence("Stream \(s.index) has only one keep-alive probe", howToCapture: "Leave the connection idle long enough for two probes.") }
             return .number(probes[1].time - probes[0].time) },
         Question("keepalive_acks", "How many probes were answered?",
-                 hint: "An answered probe is followed by a Keep-alive ACK from the other side.") { s, _ throws(MissingEvidence) in
+                 hint: "An answered probe is followed by a Keep-alive ACK from the other side.", countsPackets: true) { s, _ throws(MissingEvidence) in
             let probes = Set(try s.keepAliveProbes(how: "Turn keepalive on (see the lab's steps) and leave the connection idle longer than the keepalive time.").map(\.frame))
             // An ACK answers the probe before it (a zero-window probe's answer is not counted).
             var answered = 0, lastProbe: CaptureFacts.SegmentFact?
@@ -229,24 +229,24 @@ public enum LabCatalog {
 
     static let congestion = Lab(number: 11, folder: "11-congestion", title: "Congestion control: slow start, a loss, fast recovery", questions: [
         Question("round1_segments", "How many data segments did the board send in the first round trip (the initial window)?",
-                 hint: "Count the board's data segments (HELLO included) before the first ACK of data comes back.") { s, _ throws(MissingEvidence) in
+                 hint: "Count the board's data segments (HELLO included) before the first ACK of data comes back.", countsPackets: true) { s, _ throws(MissingEvidence) in
             .int(try s.clientRounds(1)[0]) },
         Question("round2_segments", "How many in the second round trip?",
-                 hint: "From that first ACK until the ACK that covers the first segment of round 2. Slow start: each ACK lets about two more segments go.") { s, _ throws(MissingEvidence) in
+                 hint: "From that first ACK until the ACK that covers the first segment of round 2. Slow start: each ACK lets about two more segments go.", countsPackets: true) { s, _ throws(MissingEvidence) in
             .int(try s.clientRounds(2)[1]) },
         Question("slow_start_end_frame", "In which frame did slow start end: the board's first retransmission?",
                  hint: "The first segment tcplab (or Wireshark) marks as a retransmission; the graph shades it.") { s, _ throws(MissingEvidence) in
             .int(try s.firstClientRetransmission().frame) },
         Question("dup_acks_before_first_retransmission", "How many duplicate ACKs did the server send before that retransmission?",
-                 hint: "Count the server's segments marked duplicate ACK before the frame of the first retransmission. RFC 5681 waits for 3; Linux with SACK may go sooner.") { s, _ throws(MissingEvidence) in
+                 hint: "Count the server's segments marked duplicate ACK before the frame of the first retransmission. RFC 5681 waits for 3; Linux with SACK may go sooner.", countsPackets: true) { s, _ throws(MissingEvidence) in
             let first = try s.firstClientRetransmission()
             return .int(s.segments.filter { !$0.fromClient && $0.frame < first.frame && $0.analysis.contains(.duplicateAck) }.count) },
         Question("fast_retransmissions", "How many fast retransmissions did the board make?",
-                 hint: "Segments marked fast retransmission (the summary's trouble line counts them).") { s, _ throws(MissingEvidence) in
+                 hint: "Segments marked fast retransmission (the summary's trouble line counts them).", countsPackets: true) { s, _ throws(MissingEvidence) in
             _ = try s.syn()
             return .int(s.clientDataSegments.filter { $0.analysis.contains(.fastRetransmission) }.count) },
         Question("retransmissions", "How many retransmissions in all?",
-                 hint: "Every segment marked retransmission, fast or not (the summary's trouble line).") { s, _ throws(MissingEvidence) in
+                 hint: "Every segment marked retransmission, fast or not (the summary's trouble line).", countsPackets: true) { s, _ throws(MissingEvidence) in
             _ = try s.syn()
             return .int(s.clientDataSegments.filter { $0.analysis.contains(.retransmission) }.count) },
         Question("throughput_mbps", "The upload's throughput in Mbit/s (new bytes ÷ time from the first data byte to the ACK of the last)?",

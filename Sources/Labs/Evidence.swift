@@ -41,6 +41,16 @@ extension CaptureFacts.StreamFacts {
         return first
     }
 
+    /// A count over the capture's packets is only right if the capture missed none. An ACK of
+    /// bytes the capture never saw (tshark's "ACKed unseen segment") proves it missed some: the
+    /// receiver got them, so they passed where the capture listens — the capture dropped them.
+    /// (A loss in the network cannot cause it: what was lost is never acknowledged.)
+    func requireEveryPacket() throws(MissingEvidence) {
+        guard let unseen = segments.first(where: { $0.analysis.contains(.ackLostSegment) }) else { return }
+        throw MissingEvidence("The capture lacks segments that were acknowledged (\"ACKed unseen segment\", first in frame \(unseen.frame)): it dropped packets, so a count from it would be wrong",
+                              howToCapture: "Capture again; if `tcplab capture` warns that the kernel dropped packets, give it a larger buffer (-B 65536) or let it only write the file (-q -w lab.pcap).")
+    }
+
     func syn() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
         guard let syn = segments.first(where: { $0.fromClient && $0.flags.contains(.syn) && !$0.flags.contains(.ack) }) else {
             throw MissingEvidence("The capture has no SYN for stream \(index) (it started after the connection opened)", howToCapture: Self.captureAgain)

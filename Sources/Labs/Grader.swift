@@ -48,6 +48,7 @@ public struct Grader: Sendable {
         let results = lab.questions.map { question -> Result in
             let verdict: Verdict
             do throws(MissingEvidence) {
+                if question.countsPackets { try stream.requireEveryPacket() }
                 let expected = try question.expected(stream, facts)
                 if let given = answers.values[question.key] {
                     if let problem = Self.formProblem(given, expected: expected) {

@@ -45,16 +45,20 @@ public struct Question: Sendable {
     public let tolerance: Double
     /// ... or this fraction of the right value, when that is more (values read off rounded output).
     public let relativeTolerance: Double
+    /// The answer counts packets: a capture that missed some (the kernel dropped them) cannot check it.
+    public let countsPackets: Bool
     /// The right answer for this capture, or a `MissingEvidence` saying what the capture lacks.
     public let expected: @Sendable (CaptureFacts.StreamFacts, CaptureFacts) throws(MissingEvidence) -> Answer
 
     public init(_ key: String, _ prompt: String, hint: String, tolerance: Double = 0, relativeTolerance: Double = 0,
+                countsPackets: Bool = false,
                 expected: @escaping @Sendable (CaptureFacts.StreamFacts, CaptureFacts) throws(MissingEvidence) -> Answer) {
         self.key = key
         self.prompt = prompt
         self.hint = hint
         self.tolerance = tolerance
         self.relativeTolerance = relativeTolerance
+        self.countsPackets = countsPackets
         self.expected = expected
     }
 }

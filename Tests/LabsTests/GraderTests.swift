@@ -130,6 +130,21 @@ struct GraderTests {
         }
     }
 
+    /// The same capture (a packet the server acknowledged is missing from it: the capture dropped
+    /// it): a count over its packets cannot be checked, while what it does show still can.
+    @Test func aCountFromACaptureThatDroppedPacketsCannotBeChecked() throws {
+        let report = try grade(2, "client_data_segments = 5\nreadings_total = 5", "labs/hello-not-captured.pcap")
+        guard case .notInCapture(let missing)? = report.results.first(where: { $0.key == "client_data_segments" })?.verdict else {
+            Issue.record("client_data_segments graded on a capture that dropped a packet"); return
+        }
+        #expect(missing.missing.contains("ACKed unseen segment") && missing.missing.contains("frame 6"), "\(missing.missing)")
+        #expect(report.results.first { $0.key == "readings_total" }.map { if case .notInCapture = $0.verdict { false } else { true } } == true,
+                "a question that counts no packets is still graded")
+        // A capture that missed nothing grades the count as before.
+        let whole = try grade(2, "client_data_segments = 6", "handshake-readings-fin.pcap")
+        #expect(whole.results.first { $0.key == "client_data_segments" }?.verdict == .right)
+    }
+
     @Test func aRatioIsCheckedAgainstTheExactValueNotARoundedOne() throws {
         // 5 readings in 6 data segments: 0.8333…; 0.83 and 0.84 are both within 0.01, 0.82 is not
         // (against a value rounded first to 0.83, it was).
