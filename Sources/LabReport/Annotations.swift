@@ -140,8 +140,13 @@ public enum Annotations {
         }
         for flag in segment.analysis.shown { lines.append(flag.explanation(segment)) }
         if let rtt = segment.ackRoundTrip, let frame = segment.ackedFrame {
-            let estimate = segment.roundTripSample.map { " " + RoundTripText.explain($0, of: receiver) } ?? ""
-            lines.append("RTT: this ACK ends the wait for frame \(frame), \(Milliseconds.text(rtt)) after it was sent.\(estimate)")
+            var line = "RTT: this ACK ends the wait for frame "
+            line += String(frame)
+            line += ", "
+            line += Milliseconds.text(rtt)
+            line += " after it was sent."
+            if let sample = segment.roundTripSample { RoundTripText.explain(sample, of: receiver, into: &line) }
+            lines.append(line)
         }
     }
 }
@@ -216,33 +221,60 @@ enum NonTCPSummary {
 }
 
 /// The sender's RTT estimate after a sample, with its arithmetic (RFC 6298, as textbooks write it).
+/// Built into one string without intermediate ones: an ACK in most captures carries a sample,
+/// and this sentence is in every JSON note.
 enum RoundTripText {
-    static func explain(_ sample: RoundTripSample, of owner: String) -> String {
-        // A no-break space keeps each value with its unit when the line is wrapped.
-        func ms(_ seconds: Double) -> String { Milliseconds.text(seconds).replacingOccurrences(of: " ", with: "\u{A0}") }
+    /// Appends " " and the sentence to `text`.
+    static func explain(_ sample: RoundTripSample, of owner: String, into text: inout String) {
+        text += " "
         switch sample {
         case .retransmitted:
-            return "Not an RTT sample (Karn's rule): bytes it acknowledges were sent more than once, so it may "
-                + "answer either copy; the \(owner)'s EstimatedRTT stays as it was."
+            text += "Not an RTT sample (Karn's rule): bytes it acknowledges were sent more than once, so it may "
+            text += "answer either copy; the "
+            text += owner
+            text += "'s EstimatedRTT stays as it was."
         case .counted(let update):
-            let timeout = "TimeoutInterval = EstimatedRTT + 4·DevRTT = \(ms(update.timeout))."
-            guard let oldEstimate = update.previousEstimated, let oldDeviation = update.previousDeviation else {
-                return "The \(owner)'s first RTT sample: EstimatedRTT = SampleRTT = \(ms(update.sample)), "
-                    + "DevRTT = SampleRTT/2 = \(ms(update.deviation)); \(timeout)"
+            if let oldEstimate = update.previousEstimated, let oldDeviation = update.previousDeviation {
+                text += "The "; text += owner; text += "'s RTT sample\u{A0}"; text += String(update.number)
+                text += ": DevRTT = 0.75·"; appendTime(oldDeviation, to: &text)
+                text += " + 0.25·|"; appendTime(oldEstimate, to: &text)
+                text += " − "; appendTime(update.sample, to: &text)
+                text += "| = "; appendTime(update.deviation, to: &text)
+                text += "; EstimatedRTT = 0.875·"; appendTime(oldEstimate, to: &text)
+                text += " + 0.125·"; appendTime(update.sample, to: &text)
+                text += " = "; appendTime(update.estimated, to: &text)
+            } else {
+                text += "The "; text += owner; text += "'s first RTT sample: EstimatedRTT = SampleRTT = "
+                appendTime(update.sample, to: &text)
+                text += ", DevRTT = SampleRTT/2 = "; appendTime(update.deviation, to: &text)
             }
-            return "The \(owner)'s RTT sample\u{A0}\(update.number): "
-                + "DevRTT = 0.75·\(ms(oldDeviation)) + 0.25·|\(ms(oldEstimate)) − \(ms(update.sample))| = \(ms(update.deviation)); "
-                + "EstimatedRTT = 0.875·\(ms(oldEstimate)) + 0.125·\(ms(update.sample)) = \(ms(update.estimated)); \(timeout)"
+            text += "; TimeoutInterval = EstimatedRTT + 4·DevRTT = "; appendTime(update.timeout, to: &text)
+            text += "."
         }
+    }
+
+    /// As `Milliseconds.text` writes it, with a no-break space before the unit (a wrapped line
+    /// keeps each value with its unit).
+    static func appendTime(_ seconds: Double, to text: inout String) {
+        guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { text += Milliseconds.text(seconds, space: "\u{A0}"); return }
+        let (value, unit, scale) = seconds >= 1 ? (seconds, "\u{A0}s", 1000) : seconds * 1000 < 10
+            ? (seconds * 1000, "\u{A0}ms", 1000) : (seconds * 1000, "\u{A0}ms", 10)
+        let scaled = Int((value * Double(scale)).rounded())
+        text += String(scaled / scale)
+        text += "."
+        let fraction = scaled % scale
+        if scale == 1000 && fraction < 100 { text += fraction < 10 ? "00" : "0" }
+        text += String(fraction)
+        text += unit
     }
 }
 
 enum Milliseconds {
-    /// "0.213 ms", "48.1 ms", "1.250 s".
-    static func text(_ seconds: Double) -> String {
-        if seconds >= 1 { return fixed(seconds, decimals: 3) + " s" }
+    /// "0.213 ms", "48.1 ms", "1.250 s" (`space` between the number and its unit).
+    static func text(_ seconds: Double, space: String = " ") -> String {
+        if seconds >= 1 { return fixed(seconds, decimals: 3) + space + "s" }
         let milliseconds = seconds * 1000
-        return fixed(milliseconds, decimals: milliseconds < 10 ? 3 : 1) + " ms"
+        return fixed(milliseconds, decimals: milliseconds < 10 ? 3 : 1) + space + "ms"
     }
 }
 

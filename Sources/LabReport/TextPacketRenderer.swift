@@ -157,18 +157,32 @@ public func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     return right ? spaces + text : text + spaces
 }
 
-/// `value` with a fixed number of decimals, without Foundation.
+/// `value` with a fixed number of decimals, without Foundation: the digits written once, from the
+/// right, into a small buffer (notes and summaries call this for nearly every packet).
 func fixed(_ value: Double, decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
-    let negative = value < 0
     // Beyond Int (a damaged pcapng timestamp 10^13 s away): no fixed decimals rather than a trap.
-    guard abs(value) * scale < 9e18 else { return String(value) }
-    let scaled = Int((abs(value) * scale).rounded())
-    let whole = scaled / Int(scale)
-    var fraction = String(scaled % Int(scale))
-    while fraction.count < decimals { fraction = "0" + fraction }
-    return (negative ? "-" : "") + String(whole) + (decimals > 0 ? "." + fraction : "")
+    guard abs(value) * scale < 9e18, decimals < 20 else { return String(value) }
+    var scaled = UInt64((abs(value) * scale).rounded())
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+        var position = buffer.count, written = 0
+        repeat {
+            if written == decimals && decimals > 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: ".")
+            }
+            position -= 1
+            buffer[position] = UInt8(truncatingIfNeeded: scaled % 10) &+ 48
+            scaled /= 10
+            written += 1
+        } while scaled > 0 || written <= decimals
+        if value < 0 {
+            position -= 1
+            buffer[position] = UInt8(ascii: "-")
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self)
+    }
 }
 
 /// TCP options in words.
