@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SensorProtocol
 import SensorServer
+import WebView
 
 extension TCPLab {
     /// `tcplab serve`: the sensor server. All the work is in the SensorServer library; this file
@@ -65,6 +66,19 @@ extension TCPLab {
                 never ends a line costs a bounded buffer, and --idle-timeout closes one
                 that trickles nothing at all.
 
+                WEB VIEW
+                --web [HOST:]PORT serves a live page for the projector: every board with
+                its last reading, gaps, restarts and rejected lines, a plot of its
+                temperature and humidity over the last 10 minutes, the connection events
+                and the counters, pushed to the browser as they happen. With only a port
+                it listens on 127.0.0.1, this machine alone: to show it to the room, name
+                an address on purpose, e.g. --web 0.0.0.0:8080 (anyone on the network can
+                then read it; nothing on it can change anything). Everything the page
+                needs comes from tcplab itself; it works offline. Also /api/boards,
+                /api/readings?device=NAME (JSON) and /metrics (Prometheus). The browsers
+                are fed from a bounded queue on their own thread: a slow one loses
+                updates (and says so), the boards never wait for it.
+
                 PRIVILEGES
                 Port 5050 is not privileged: run the server as an ordinary user. Run as
                 root, it says once that it need not.
@@ -80,6 +94,8 @@ extension TCPLab {
                     tcplab serve --quiet --log readings.jsonl --stats-interval 10
                     tcplab serve --format json | jq .
                     tcplab serve --allow 192.168.1.0/24 --max-per-address 4
+                    tcplab serve --web 8080                (then open http://127.0.0.1:8080/)
+                    tcplab serve --web 0.0.0.0:8080        (the room can open it too)
                 """)
         )
 
@@ -122,6 +138,9 @@ extension TCPLab {
         @Option(help: "Colour: auto (when writing to a terminal), always or never.")
         var color: ColorChoice = .auto
 
+        @Option(name: .customLong("web"), help: ArgumentHelp("Serve the live classroom page on PORT (127.0.0.1) or HOST:PORT (e.g. 0.0.0.0:8080 to show it to the room; off by default).", valueName: "[host:]port"))
+        var web: String?
+
         func validate() throws {
             try checkPort(self.port, allowsZero: true)
             guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
@@ -138,6 +157,22 @@ extension TCPLab {
             if let interval = self.statsInterval {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
+            if let web = self.web { _ = try Self.webAddress(web) }
+        }
+
+        /// `8080` → 127.0.0.1:8080; `HOST:8080`, `[::1]:8080` → that host.
+        static func webAddress(_ text: String) throws -> (host: String, port: Int) {
+            var host = "127.0.0.1", portText = Substring(text)
+            if let colon = text.lastIndex(of: ":") {
+                host = String(text[..<colon])
+                portText = text[text.index(after: colon)...]
+                if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+                guard !host.isEmpty else { throw ValidationError("--web: no address before the port in '\(text)'") }
+            }
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw ValidationError("--web takes [HOST:]PORT, the port 0–65535 (0 picks a free one), not '\(text)'")
+            }
+            return (host, port)
         }
 
         func run() async throws {
@@ -150,6 +185,8 @@ extension TCPLab {
             var sinks: [any SensorEventSink] = [console]
             let logWriter = try self.openLog()
             if let logWriter { sinks.append(logWriter) }
+            let webFeed = self.web == nil ? nil : WebFeed()
+            if let webFeed { sinks.append(webFeed) }
 
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
@@ -158,6 +195,7 @@ extension TCPLab {
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
+            let webView = try await self.startWebView(feed: webFeed, server: server)
 
             let stats = self.statsInterval.map { interval in
                 Task {
@@ -172,10 +210,30 @@ extension TCPLab {
             defer { interrupts.stop() }
             stats?.cancel()
             let summary = await server.shutdown()
+            await webView?.shutdown()
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
                 throw CommandFailure("ERROR: \(plural(logWriter.readingsNotWritten, "reading")) NOT written to \(logWriter.path); the log is incomplete")
+            }
+        }
+
+        /// The live page, on its own thread; its address goes to standard error (standard output
+        /// keeps its format, text or JSON). A page that cannot listen stops the start.
+        private func startWebView(feed: WebFeed?, server: SensorServer) async throws -> WebViewServer? {
+            guard let web = self.web, let feed else { return nil }
+            let address = try Self.webAddress(web)
+            var options = WebViewServer.Options()
+            options.host = address.host
+            options.port = address.port
+            do {
+                let webView = try await WebViewServer.start(options: options, feed: feed) { await server.statistics() }
+                let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+                StandardError.print("tcplab serve: web view on http://\(host):\(webView.port)/")
+                return webView
+            } catch {
+                _ = await server.shutdown()
+                throw CommandFailure("--web: \(error)")
             }
         }
 
