@@ -137,6 +137,20 @@ public struct Classroom: Sendable {
         for name in Array(self.markerHistory.keys) { self.markerHistory[name]?.removeFirst { $0.time < cutoff } }
     }
 
+    /// A log says nothing of connections closing: at its end, none is open.
+    mutating func endOfLog() {
+        for name in Array(self.boards.keys) { self.boards[name]?.connected = false }
+    }
+
+    /// Keeps only the boards named in `names` (a student's report on their own board).
+    public mutating func keep(only names: Set<String>) {
+        for name in Array(self.boards.keys) where !names.contains(name) {
+            self.boards[name] = nil
+            self.history[name] = nil
+            self.markerHistory[name] = nil
+        }
+    }
+
     private mutating func add(readings count: Int, last: ReceivedReading, changes: inout ClassroomChanges) {
         let point = PlotPoint(
             time: last.received.millisecondsSince1970, seq: last.reading.seq,

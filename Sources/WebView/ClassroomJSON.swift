@@ -81,6 +81,11 @@ public enum ClassroomJSON {
             out += ",\"refused\":\(statistics.connectionsRefused),\"gaps\":\(statistics.gaps)"
             out += ",\"missing\":\(statistics.missingReadings),\"restarts\":\(statistics.restarts)"
             out += ",\"idle_timeouts\":\(statistics.idleTimeouts),\"bytes\":\(statistics.bytesReceived)"
+        } else {
+            // From a log: what its boards add up to (it holds only valid readings).
+            let boards = classroom.boards.values
+            out += ",\"readings\":\(boards.reduce(0) { $0 + $1.readings }),\"gaps\":\(boards.reduce(0) { $0 + $1.gaps })"
+            out += ",\"missing\":\(boards.reduce(0) { $0 + $1.missingReadings }),\"restarts\":\(boards.reduce(0) { $0 + $1.restarts })"
         }
         return out + "}"
     }

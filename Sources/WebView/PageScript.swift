@@ -119,7 +119,7 @@ extension PageAssets {
           row.append(make("td", Number(b.readings).toLocaleString("en"), "num"));
           const last = b.last;
           const cell = make("td", last ? fixed(last.temperature) + " °C · " + fixed(last.humidity) + " % · seq " + last.seq : "none yet");
-          if (last) cell.append(make("span", " · " + ago(last.time), "note"));
+          if (last) cell.append(make("span", " · " + (live ? ago(last.time) : "at " + clock(last.time)), "note"));
           row.append(cell);
           const gaps = make("td", b.gaps ? b.gaps + " (" + b.missing + " lost)" : "0", b.gaps ? "num alert" : "num");
           row.append(gaps, make("td", b.restarts, b.restarts ? "num alert" : "num"), make("td", b.rejected, b.rejected ? "num alert" : "num"));
@@ -158,7 +158,12 @@ extension PageAssets {
         const shown = names.slice(0, MAX_PLOTS);
         $("plot-note").textContent = names.length > shown.length
           ? "Showing " + shown.length + " of " + names.length + " boards: type part of a name to choose." : "";
-        const end = now(), start = end - windowMs, span = Math.max(1, windowMs);
+        // The axis starts at the oldest point kept (at most the window back), so a new run
+        // fills the width rather than a sliver at its right end.
+        const end = now();
+        let oldest = end;
+        for (const h of history.values()) if (h.points.length) oldest = Math.min(oldest, h.points[0][0]);
+        const start = live ? Math.max(end - windowMs, Math.min(oldest, end - 60000)) : oldest, span = Math.max(1, end - start);
         container.replaceChildren();
         for (const name of shown) {
           const h = history.get(name) || {points: [], markers: []};
@@ -166,7 +171,7 @@ extension PageAssets {
           figure.dataset.device = name;
           const width = 320, height = 170;
           const picture = svg("svg", {viewBox: "0 0 " + width + " " + height, role: "img", class: "chart"});
-          const title = svg("title", {}); title.textContent = name + ": temperature (°C, solid) and humidity (%, dashed) over the last " + Math.round(windowMs / 60000) + " min";
+          const title = svg("title", {}); title.textContent = name + ": temperature (°C, solid) and humidity (%, dashed) from " + clock(start) + " to " + clock(end);
           picture.append(title);
           const x = panel(picture, h.points, 1, 4, 70, width, start, span, "temperature");
           panel(picture, h.points, 2, 80, 70, width, start, span, "humidity");
@@ -220,7 +225,11 @@ extension PageAssets {
       } else {
         live = true;
         const source = new EventSource("/events");
-        source.addEventListener("snapshot", (e) => { applySnapshot(JSON.parse(e.data)); status("Live.", "live"); });
+        source.addEventListener("snapshot", (e) => {
+          applySnapshot(JSON.parse(e.data));
+          if (lostTotal === 0) status("Live.", "live");
+          render();
+        });
         source.addEventListener("update", (e) => { applyUpdate(JSON.parse(e.data)); });
         source.addEventListener("lost", (e) => {
           const info = JSON.parse(e.data);
