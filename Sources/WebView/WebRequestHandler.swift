@@ -122,7 +122,8 @@ final class WebRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         for pair in uri[uri.index(after: mark)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = parts.first.flatMap({ percentDecoded($0) }) else { continue }
-            query[key] = parts.count > 1 ? percentDecoded(parts[1]) ?? "" : ""
+            guard parts.count > 1 else { query[key] = ""; continue }
+            query[key] = percentDecoded(parts[1])  // a broken escape: no value at all
         }
         return (String(uri[..<mark]), query)
     }

@@ -19,6 +19,11 @@ public final class WebViewServer: Sendable {
         public var maxConnections = 128
         /// Browsers following the live stream at once.
         public var maxBrowsers = 32
+        /// What NIO may hold for one browser before it counts as not keeping up (its high-water mark).
+        public var browserBufferBytes = 256 * 1024
+        /// The kernel's send buffer for a browser (SO_SNDBUF; fixed, so it does not grow to megabytes
+        /// for a browser that does not read).
+        public var browserSocketBufferBytes = 128 * 1024
         /// Shown in the page's title.
         public var title = "tcplab classroom"
         public init() {}
@@ -70,7 +75,9 @@ public final class WebViewServer: Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             // A browser that stops reading makes its connection unwritable past this: it is then
             // skipped (and loses updates), never buffered without bound.
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
+            .childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(options.browserSocketBufferBytes))
+            .childChannelOption(
+                .writeBufferWaterMark, value: .init(low: options.browserBufferBytes / 4, high: options.browserBufferBytes))
         let listener: Channel
         do {
             listener = try await bootstrap.bind(host: options.host, port: options.port).get()
