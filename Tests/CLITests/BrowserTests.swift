@@ -101,7 +101,7 @@ struct BrowserTests {
         #expect(address[7] == "1", "\(address)")
         #expect(address[3] == "2")
         #expect(rows.contains { $0[0].hasPrefix("plain") }, "\(rows)")
-        let api = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+        let api = try runProcess(URL(fileURLWithPath: Self.python!), ["-c",
             "import json,urllib.request; print(len(json.load(urllib.request.urlopen('http://127.0.0.1:\(webPort)/api/boards'))))"])
         #expect(api.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "/api/boards is valid JSON: \(api.stderr)")
     }
