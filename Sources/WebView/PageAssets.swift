@@ -84,14 +84,15 @@ public enum PageAssets {
         .counter .label { color: var(--muted); font-size: 0.85em; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; }
-        th, td { text-align: left; padding: 0.25em 0.6em; border-bottom: 1px solid var(--rule); white-space: nowrap; }
+        th, td { text-align: left; padding: 0.25em 0.45em; border-bottom: 1px solid var(--rule); white-space: nowrap; }
+        td.last { white-space: normal; }
         thead th { border-bottom: 3px solid var(--ink); }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .mono, time { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
         tr.disconnected { color: var(--muted); }
         td.alert { font-weight: bold; background: #fff1d6; }
         td.alert::before { content: "⚠ "; }
-        .note { color: var(--muted); font-size: 0.85em; }
+        .note { color: var(--muted); font-size: 0.85em; white-space: nowrap; }
         #plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(17em, 1fr)); gap: 0.8em; }
         figure.plot { margin: 0; border: 2px solid var(--rule); border-radius: 0.4em; padding: 0.3em; }
         figcaption { font-weight: bold; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

@@ -118,7 +118,7 @@ extension PageAssets {
           row.append(make("td", b.since ? clock(b.since) : "–", "num"));
           row.append(make("td", Number(b.readings).toLocaleString("en"), "num"));
           const last = b.last;
-          const cell = make("td", last ? fixed(last.temperature) + " °C · " + fixed(last.humidity) + " % · seq " + last.seq : "none yet");
+          const cell = make("td", last ? fixed(last.temperature) + " °C · " + fixed(last.humidity) + " % · seq " + last.seq : "none yet", "last");
           if (last) cell.append(make("span", " · " + (live ? ago(last.time) : "at " + clock(last.time)), "note"));
           row.append(cell);
           const gaps = make("td", b.gaps ? b.gaps + " (" + b.missing + " lost)" : "0", b.gaps ? "num alert" : "num");
@@ -169,23 +169,23 @@ extension PageAssets {
           const h = history.get(name) || {points: [], markers: []};
           const figure = make("figure", null, "plot");
           figure.dataset.device = name;
-          const width = 320, height = 170;
+          const width = 320, height = 180;
           const picture = svg("svg", {viewBox: "0 0 " + width + " " + height, role: "img", class: "chart"});
           const title = svg("title", {}); title.textContent = name + ": temperature (°C, solid) and humidity (%, dashed) from " + clock(start) + " to " + clock(end);
           picture.append(title);
-          const x = panel(picture, h.points, 1, 4, 70, width, start, span, "temperature");
-          panel(picture, h.points, 2, 80, 70, width, start, span, "humidity");
+          const x = panel(picture, h.points, 1, 14, 70, width, start, span, "temperature");
+          panel(picture, h.points, 2, 90, 70, width, start, span, "humidity");
           for (const m of h.markers) {
             const mx = x(m[0]).toFixed(1);
-            const line = svg("line", {x1: mx, x2: mx, y1: 4, y2: 150, class: "marker " + m[1]});
+            const line = svg("line", {x1: mx, x2: mx, y1: 14, y2: 160, class: "marker " + m[1]});
             const tip = svg("title", {}); tip.textContent = clock(m[0]) + " " + m[2];
             line.append(tip);
-            const label = svg("text", {x: mx, y: 163, class: "marker-label " + m[1], "text-anchor": "middle"});
+            const label = svg("text", {x: mx, y: 11, class: "marker-label " + m[1], "text-anchor": "middle"});
             label.textContent = m[1] === "restart" ? "R" : "G";
             picture.append(line, label);
           }
-          const axis = svg("text", {x: 44, y: 163, class: "tick"}); axis.textContent = clock(start);
-          const axisEnd = svg("text", {x: width - 8, y: 163, class: "tick", "text-anchor": "end"}); axisEnd.textContent = clock(end);
+          const axis = svg("text", {x: 44, y: 174, class: "tick"}); axis.textContent = clock(start);
+          const axisEnd = svg("text", {x: width - 8, y: 174, class: "tick", "text-anchor": "end"}); axisEnd.textContent = clock(end);
           picture.append(axis, axisEnd);
           const caption = make("figcaption", name);
           const last = h.points.length ? h.points[h.points.length - 1] : null;

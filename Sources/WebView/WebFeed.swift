@@ -34,6 +34,12 @@ public final class WebFeed: SensorEventSink, Sendable {
     }
 
     public func receive(contentsOf events: [SensorEvent]) {
+        // The common case, a read of nothing but readings (one connection's, so one device's):
+        // only the tags are looked at, and one reading is copied, however many the read held.
+        if case .reading(let last)? = events.last, events.allSatisfy({ if case .reading = $0 { true } else { false } }) {
+            self.enqueue([.readings(count: events.count, last: last)])
+            return
+        }
         var items: [Item] = []
         var run: (count: Int, last: ReceivedReading)?
         for event in events {
@@ -51,6 +57,10 @@ public final class WebFeed: SensorEventSink, Sendable {
             }
         }
         if let current = run { items.append(.readings(count: current.count, last: current.last)) }
+        self.enqueue(items)
+    }
+
+    private func enqueue(_ items: [Item]) {
         let capacity = self.capacity
         self.queue.withLockedValue { queue in
             let room = max(0, capacity - queue.items.count)
