@@ -36,12 +36,17 @@ public struct PlotPoint: Sendable, Hashable {
     public var seq: UInt32
     public var temperature: Double
     public var humidity: Double
+    /// The connection it came on and its line there: what ties it to the capture's frames.
+    public var peer: String
+    public var line: Int
 
-    public init(time: Int64, seq: UInt32, temperature: Double, humidity: Double) {
+    public init(time: Int64, seq: UInt32, temperature: Double, humidity: Double, peer: String = "", line: Int = 0) {
         self.time = time
         self.seq = seq
         self.temperature = temperature
         self.humidity = humidity
+        self.peer = peer
+        self.line = line
     }
 }
 
@@ -123,7 +128,7 @@ public struct Classroom: Sendable {
         var changes = ClassroomChanges()
         for item in items {
             switch item {
-            case .readings(let count, let last): self.add(readings: count, last: last, changes: &changes)
+            case .readings(let count, let latest): self.add(readings: count, latest: latest, changes: &changes)
             case .event(let event): self.add(event, changes: &changes)
             }
         }
@@ -151,16 +156,20 @@ public struct Classroom: Sendable {
         }
     }
 
-    private mutating func add(readings count: Int, last: ReceivedReading, changes: inout ClassroomChanges) {
-        let point = PlotPoint(
-            time: last.received.millisecondsSince1970, seq: last.reading.seq,
-            temperature: last.reading.temperature, humidity: last.reading.humidity)
+    private mutating func add(readings count: Int, latest: [ReceivedReading], changes: inout ClassroomChanges) {
+        guard let last = latest.last else { return }
         self.update(last.device, peer: last.peer, at: last.received, changes: &changes) { board in
             board.readings += count
             board.last = last
         }
-        self.history[last.device, default: Ring(capacity: self.limits.pointsPerBoard)].append(point)
-        changes.points[last.device, default: []].append(point)
+        for reading in latest {
+            let point = PlotPoint(
+                time: reading.received.millisecondsSince1970, seq: reading.reading.seq,
+                temperature: reading.reading.temperature, humidity: reading.reading.humidity, peer: reading.peer,
+                line: reading.line)
+            self.history[last.device, default: Ring(capacity: self.limits.pointsPerBoard)].append(point)
+            changes.points[last.device, default: []].append(point)
+        }
     }
 
     private mutating func add(_ event: SensorEvent, changes: inout ClassroomChanges) {
@@ -175,7 +184,7 @@ public struct Classroom: Sendable {
             self.update(device, peer: peer, at: time, changes: &changes) { _ in }
             self.log("hello", time, peer: peer, device: device, "HELLO \(device)", changes: &changes)
         case .reading(let reading):
-            self.add(readings: 1, last: reading, changes: &changes)
+            self.add(readings: 1, latest: [reading], changes: &changes)
         case .rejected(let line):
             self.update(line.device, peer: line.peer, at: line.received, changes: &changes) { board in
                 board.rejectedThisConnection += 1 + line.unreportedBefore

@@ -60,12 +60,26 @@ public enum ClassroomJSON {
             + ",\"device\":" + string(event.device) + ",\"text\":" + string(event.text) + "}"
     }
 
-    /// `/api/readings?device=NAME`: the board's readings still in the history window.
-    public static func readings(of device: String, in classroom: Classroom) -> String {
+    /// `/api/readings?device=NAME`: the board's readings still in the history window, each
+    /// with the segments that carried it when a capture runs beside the server (`packets`).
+    public static func readings(of device: String, in classroom: Classroom, links: PacketLinks? = nil) -> String {
         let points = classroom.points(of: device).map { point in
-            "{\"time\":\(point.time),\"seq\":\(point.seq),\"temperature\":\(number(point.temperature)),\"humidity\":\(number(point.humidity))}"
+            var out = "{\"time\":\(point.time),\"seq\":\(point.seq),\"temperature\":\(number(point.temperature))"
+            out += ",\"humidity\":\(number(point.humidity)),\"peer\":" + string(point.peer) + ",\"line\":\(point.line)"
+            if let links {
+                out += ",\"packets\":" + (links.carriage(peer: point.peer, line: point.line).map(carriage) ?? "null")
+            }
+            return out + "}"
         }
-        return "{\"device\":" + string(device) + ",\"readings\":[" + points.joined(separator: ",") + "]}"
+        var out = "{\"device\":" + string(device)
+        if let links { out += ",\"capture\":" + string(links.interface) }
+        return out + ",\"readings\":[" + points.joined(separator: ",") + "]}"
+    }
+
+    static func carriage(_ carriage: PacketLinks.Carriage) -> String {
+        "{\"frames\":[" + carriage.frames.map(String.init).joined(separator: ",") + "],\"seq\":\(carriage.sequence)"
+            + ",\"next_seq\":\(carriage.nextSequence),\"split\":\(carriage.isSplit)"
+            + ",\"coalesced\":\(carriage.isCoalesced),\"completed_together\":\(carriage.completedTogether)}"
     }
 
     /// `/api/boards`.

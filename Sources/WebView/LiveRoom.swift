@@ -33,10 +33,13 @@ final class LiveRoom: Sendable {
     let title: String
     let retainedUpdates: Int
     let maxBrowsers: Int
+    let links: PacketLinks?
     private let state: NIOLockedValueBox<State>
 
-    init(feed: WebFeed, limits: Classroom.Limits, title: String, retainedUpdates: Int = 40, maxBrowsers: Int = 32) {
+    init(feed: WebFeed, limits: Classroom.Limits, title: String, retainedUpdates: Int = 40, maxBrowsers: Int = 32,
+         links: PacketLinks? = nil) {
         self.feed = feed
+        self.links = links
         self.title = title
         self.retainedUpdates = retainedUpdates
         self.maxBrowsers = maxBrowsers

@@ -48,6 +48,17 @@ public enum PageAssets {
             </table>
             </div>
             <p id="no-boards">No board has sent anything yet.</p>
+            <p class="note">Click a board (or Tab to it and press Enter) to see its last readings and the TCP segments that carried them.</p>
+            </section>
+            <section id="details" aria-labelledby="details-heading" aria-live="polite" hidden>
+            <h2 id="details-heading">Readings</h2>
+            <p id="details-note"></p>
+            <div class="scroll">
+            <table id="readings">
+            <thead><tr><th scope="col">Received</th><th scope="col">seq</th><th scope="col">°C</th><th scope="col">%</th><th scope="col">Connection, line</th><th scope="col">TCP segments</th></tr></thead>
+            <tbody></tbody>
+            </table>
+            </div>
             </section>
             <section aria-labelledby="plots-heading">
             <h2 id="plots-heading">Temperature and humidity</h2>
@@ -90,6 +101,9 @@ public enum PageAssets {
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .mono, time { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
         tr.disconnected { color: var(--muted); }
+        #boards tbody tr { cursor: pointer; }
+        #boards tbody tr:hover, #boards tbody tr:focus, #boards tbody tr.selected { outline: 3px solid var(--humidity); outline-offset: -3px; }
+        #readings td.segments { white-space: normal; }
         td.alert { font-weight: bold; background: #fff1d6; }
         td.alert::before { content: "⚠ "; }
         .note { color: var(--muted); font-size: 0.85em; white-space: nowrap; }

@@ -106,11 +106,15 @@ extension PageAssets {
 
       function renderTable() {
         const body = $("boards").tBodies[0];
+        // The rows are made anew: keep the keyboard's place.
+        const focused = body.contains(document.activeElement) ? document.activeElement.dataset.device : undefined;
         const rows = Array.from(boards.values()).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
         body.replaceChildren();
         for (const b of rows) {
           const row = make("tr", null, b.connected ? "" : "disconnected");
           row.dataset.device = b.name;
+          row.tabIndex = 0;
+          if (b.name === selected) row.classList.add("selected");
           const name = make("th", b.name);
           name.scope = "row";
           if (!b.connected) name.append(make("span", " (disconnected)", "note"));
@@ -124,6 +128,7 @@ extension PageAssets {
           const gaps = make("td", b.gaps ? b.gaps + " (" + b.missing + " lost)" : "0", b.gaps ? "num alert" : "num");
           row.append(gaps, make("td", b.restarts, b.restarts ? "num alert" : "num"), make("td", b.rejected, b.rejected ? "num alert" : "num"));
           body.append(row);
+          if (b.name === focused) row.focus();
         }
         $("no-boards").hidden = rows.length > 0;
       }
@@ -207,8 +212,66 @@ extension PageAssets {
         }
       }
 
+      // The readings of the board that was opened, with their segments when a capture runs.
+      let selected = null;
+      let detailsAt = 0;
+      function openDetails(name) {
+        selected = name;
+        detailsAt = 0;
+        refreshDetails();
+      }
+      function refreshDetails() {
+        if (selected === null || Date.now() - detailsAt < 2000) return;
+        detailsAt = Date.now();
+        const name = selected;
+        if (!live) {
+          const h = history.get(name) || {points: []};
+          showDetails(name, {readings: h.points.map((p) => ({time: p[0], temperature: p[1], humidity: p[2], seq: p[3]}))});
+          return;
+        }
+        fetch("/api/readings?device=" + encodeURIComponent(name))
+          .then((reply) => reply.ok ? reply.json() : null)
+          .then((data) => { if (data && selected === name) showDetails(name, data); })
+          .catch(() => {});
+      }
+      function segments(p) {
+        if (!p) return "not in the capture (yet)";
+        let text = (p.frames.length === 1 ? "frame " : "frames ") + p.frames.join(", ") + " · seq " + p.seq + "–" + p.next_seq;
+        if (p.split) text += " · split over " + p.frames.length + " segments: one recv() could return part of it";
+        if (p.coalesced) text += " · coalesced: its last segment ended " + p.completed_together + " readings";
+        if (!p.split && !p.coalesced) text += " · one segment, this reading alone";
+        return text;
+      }
+      function showDetails(name, data) {
+        $("details").hidden = false;
+        $("details-heading").textContent = "Readings of " + name;
+        $("details-note").textContent = data.capture !== undefined
+          ? "Segments from the capture on " + data.capture + " (frame numbers count from the start of the capture; seq is relative, as Wireshark shows it)."
+          : (live ? "Start the server with --capture IFACE (root or the capture capabilities) to see the TCP segments that carried each reading." : "From a log: the log has no packets.");
+        const body = $("readings").tBodies[0];
+        body.replaceChildren();
+        const readings = data.readings.slice(-20).reverse();
+        for (const r of readings) {
+          const row = make("tr");
+          row.append(make("td", clock(r.time), "mono"), make("td", r.seq, "num"), make("td", fixed(r.temperature), "num"),
+                     make("td", fixed(r.humidity), "num"), make("td", r.peer ? r.peer + ", line " + r.line : "–", "mono"),
+                     make("td", data.capture !== undefined ? segments(r.packets) : "–", "segments"));
+          body.append(row);
+        }
+        for (const row of $("boards").tBodies[0].rows) row.classList.toggle("selected", row.dataset.device === name);
+      }
+      $("boards").tBodies[0].addEventListener("click", (e) => {
+        const row = e.target.closest("tr");
+        if (row && row.dataset.device !== undefined) openDetails(row.dataset.device);
+      });
+      $("boards").tBodies[0].addEventListener("keydown", (e) => {
+        const row = e.target.closest("tr");
+        if (e.key === "Enter" && row && row.dataset.device !== undefined) openDetails(row.dataset.device);
+      });
+
       function render() {
         dirty = false;
+        refreshDetails();
         renderCounters(); renderTable(); renderPlots(); renderEvents();
         if (counters.dropped > 0) {
           $("dropped").textContent = "The web view skipped " + counters.dropped + " server events (it fell behind; the server itself lost nothing and its counters above are exact).";

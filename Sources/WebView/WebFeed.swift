@@ -12,10 +12,15 @@ import SensorServer
 public final class WebFeed: SensorEventSink, Sendable {
     /// What one read delivered, as the web view needs it.
     public enum Item: Sendable {
-        /// `count` valid readings from one device, the last of which is `last`.
-        case readings(count: Int, last: ReceivedReading)
+        /// `count` valid readings from one device; `latest` are the last of them (at most
+        /// `WebFeed.keptPerRead`), the points the plot and the reading list get.
+        case readings(count: Int, latest: [ReceivedReading])
         case event(SensorEvent)
     }
+
+    /// Readings of one read kept one by one: all of a board's usual read (one reading, or a few
+    /// coalesced), a bounded sample of a flood's (hundreds per read).
+    public static let keptPerRead = 8
 
     public let capacity: Int
     private let queue = NIOLockedValueBox(Queue())
@@ -35,28 +40,39 @@ public final class WebFeed: SensorEventSink, Sendable {
 
     public func receive(contentsOf events: [SensorEvent]) {
         // The common case, a read of nothing but readings (one connection's, so one device's):
-        // only the tags are looked at, and one reading is copied, however many the read held.
-        if case .reading(let last)? = events.last, events.allSatisfy({ if case .reading = $0 { true } else { false } }) {
-            self.enqueue([.readings(count: events.count, last: last)])
+        // only the tags are looked at, and at most `keptPerRead` readings are copied, however
+        // many the read held.
+        if events.allSatisfy({ if case .reading = $0 { true } else { false } }) {
+            let latest = events.suffix(Self.keptPerRead).compactMap { event -> ReceivedReading? in
+                if case .reading(let reading) = event { return reading }
+                return nil
+            }
+            if !latest.isEmpty { self.enqueue([.readings(count: events.count, latest: latest)]) }
             return
         }
         var items: [Item] = []
-        var run: (count: Int, last: ReceivedReading)?
+        var run: (count: Int, latest: [ReceivedReading])?
+        func close() {
+            if let current = run { items.append(.readings(count: current.count, latest: current.latest)) }
+            run = nil
+        }
         for event in events {
             if case .reading(let reading) = event {
-                if let current = run, current.last.device == reading.device {
-                    run = (current.count + 1, reading)
+                if var current = run, current.latest.last?.device == reading.device {
+                    if current.latest.count == Self.keptPerRead { current.latest.removeFirst() }
+                    current.latest.append(reading)
+                    current.count += 1
+                    run = current
                 } else {
-                    if let current = run { items.append(.readings(count: current.count, last: current.last)) }
-                    run = (1, reading)
+                    close()
+                    run = (1, [reading])
                 }
             } else {
-                if let current = run { items.append(.readings(count: current.count, last: current.last)) }
-                run = nil
+                close()
                 items.append(.event(event))
             }
         }
-        if let current = run { items.append(.readings(count: current.count, last: current.last)) }
+        close()
         self.enqueue(items)
     }
 

@@ -52,7 +52,7 @@ final class WebRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                                  body: "{\"error\":\"name the board: /api/readings?device=NAME\"}\n", head: head, context: context)
             }
             let body: String? = self.room.read { state in
-                state.classroom.boards[device] == nil ? nil : ClassroomJSON.readings(of: device, in: state.classroom)
+                state.classroom.boards[device] == nil ? nil : ClassroomJSON.readings(of: device, in: state.classroom, links: self.room.links)
             }
             guard let body else {
                 return self.send(status: .notFound, type: "application/json",

@@ -24,6 +24,8 @@ public final class WebViewServer: Sendable {
         /// The kernel's send buffer for a browser (SO_SNDBUF; fixed, so it does not grow to megabytes
         /// for a browser that does not read).
         public var browserSocketBufferBytes = 128 * 1024
+        /// The segments that carried each reading, when a capture runs beside the server.
+        public var packetLinks: PacketLinks?
         /// Shown in the page's title.
         public var title = "tcplab classroom"
         public init() {}
@@ -53,7 +55,8 @@ public final class WebViewServer: Sendable {
         options: Options, feed: WebFeed, statistics: @escaping @Sendable () async -> ServerStatistics
     ) async throws -> WebViewServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let room = LiveRoom(feed: feed, limits: options.limits, title: options.title, maxBrowsers: options.maxBrowsers)
+        let room = LiveRoom(feed: feed, limits: options.limits, title: options.title, maxBrowsers: options.maxBrowsers,
+                            links: options.packetLinks)
         let open = NIOLockedValueBox(0)
         let maxConnections = options.maxConnections
         let bootstrap = ServerBootstrap(group: group)

@@ -74,7 +74,10 @@ extension TCPLab {
                 it listens on 127.0.0.1, this machine alone: to show it to the room, name
                 an address on purpose, e.g. --web 0.0.0.0:8080 (anyone on the network can
                 then read it; nothing on it can change anything). Everything the page
-                needs comes from tcplab itself; it works offline. Also /api/boards,
+                needs comes from tcplab itself; it works offline. With --capture IFACE
+                (root or the capture capabilities) the server also captures its own port,
+                and a board's readings, opened on the page, show the TCP segments that
+                carried each one (frames, relative seq, split or coalesced). Also /api/boards,
                 /api/readings?device=NAME (JSON) and /metrics (Prometheus). The browsers
                 are fed from a bounded queue on their own thread: a slow one loses
                 updates (and says so), the boards never wait for it.
@@ -96,6 +99,7 @@ extension TCPLab {
                     tcplab serve --allow 192.168.1.0/24 --max-per-address 4
                     tcplab serve --web 8080                (then open http://127.0.0.1:8080/)
                     tcplab serve --web 0.0.0.0:8080        (the room can open it too)
+                    sudo tcplab serve --web 8080 --capture lo   (segments too, boards on this machine)
                 """)
         )
 
@@ -138,6 +142,9 @@ extension TCPLab {
         @Option(help: "Colour: auto (when writing to a terminal), always or never.")
         var color: ColorChoice = .auto
 
+        @Option(name: .customLong("capture"), help: ArgumentHelp("With --web: capture the server's port on this interface (e.g. lo, wlan0) so each reading on the page shows the TCP segments that carried it. Needs root or the capture capabilities.", valueName: "interface"))
+        var capture: String?
+
         @Option(name: .customLong("web"), help: ArgumentHelp("Serve the live classroom page on PORT (127.0.0.1) or HOST:PORT (e.g. 0.0.0.0:8080 to show it to the room; off by default).", valueName: "[host:]port"))
         var web: String?
 
@@ -158,6 +165,9 @@ extension TCPLab {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
             if let web = self.web { _ = try Self.webAddress(web) }
+            if self.capture != nil && self.web == nil {
+                throw ValidationError("--capture shows the segments on the web page: give --web too")
+            }
         }
 
         /// `8080` → 127.0.0.1:8080; `HOST:8080`, `[::1]:8080` → that host.
@@ -187,6 +197,7 @@ extension TCPLab {
             if let logWriter { sinks.append(logWriter) }
             let webFeed = self.web == nil ? nil : WebFeed()
             if let webFeed { sinks.append(webFeed) }
+            let capture = try self.openCapture()
 
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
@@ -195,7 +206,13 @@ extension TCPLab {
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
-            let webView = try await self.startWebView(feed: webFeed, server: server)
+            if let capture {
+                do { try capture.start(port: server.port) } catch {
+                    _ = await server.shutdown()
+                    throw CommandFailure("--capture \(self.capture ?? ""): \(error)")
+                }
+            }
+            let webView = try await self.startWebView(feed: webFeed, server: server, links: capture?.links)
 
             let stats = self.statsInterval.map { interval in
                 Task {
@@ -211,6 +228,7 @@ extension TCPLab {
             stats?.cancel()
             let summary = await server.shutdown()
             await webView?.shutdown()
+            capture?.stop()
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
@@ -220,12 +238,23 @@ extension TCPLab {
 
         /// The live page, on its own thread; its address goes to standard error (standard output
         /// keeps its format, text or JSON). A page that cannot listen stops the start.
-        private func startWebView(feed: WebFeed?, server: SensorServer) async throws -> WebViewServer? {
+        /// The capture handle, opened before the server listens (it is the step that needs rights).
+        private func openCapture() throws -> ServeCapture? {
+            guard let interface = self.capture else { return nil }
+            do {
+                return try ServeCapture(interface: interface)
+            } catch {
+                throw CommandFailure("--capture \(interface): \(error)")
+            }
+        }
+
+        private func startWebView(feed: WebFeed?, server: SensorServer, links: PacketLinks?) async throws -> WebViewServer? {
             guard let web = self.web, let feed else { return nil }
             let address = try Self.webAddress(web)
             var options = WebViewServer.Options()
             options.host = address.host
             options.port = address.port
+            options.packetLinks = links
             do {
                 let webView = try await WebViewServer.start(options: options, feed: feed) { await server.statistics() }
                 let host = address.host.contains(":") ? "[\(address.host)]" : address.host

@@ -18,6 +18,8 @@ parser.add_argument("--width", type=int, default=1400)
 parser.add_argument("--height", type=int, default=1200)
 parser.add_argument("--chromium", default="/usr/bin/chromium")
 parser.add_argument("--chromedriver", default="chromedriver")
+parser.add_argument("--open", help="then click this board's row and report its readings list")
+parser.add_argument("--change-seconds", type=float, help="longest wait for the plot to move (default: --seconds)")
 args = parser.parse_args()
 
 def free_port():
@@ -84,7 +86,7 @@ try:
     # The plot must move: wait until some board's temperature line is not what it was.
     before = dict(first.get("paths", []))
     later = first
-    deadline = time.time() + args.seconds
+    deadline = time.time() + (args.seconds if args.change_seconds is None else args.change_seconds)
     while time.time() < deadline:
         time.sleep(0.3)
         later = run(state_script)
@@ -93,6 +95,21 @@ try:
     result["later"] = later
     mark("plot")
     result["plotChanged"] = any(before.get(name) != d for name, d in later.get("paths", []))
+    if args.open:
+        run("const row = Array.from(document.querySelectorAll('#boards tbody tr')).find((r) => r.dataset.device === %s);"
+            " if (row) row.click(); return !!row;" % json.dumps(args.open))
+        details = None
+        deadline = time.time() + args.seconds
+        while time.time() < deadline:
+            details = run("return {hidden: document.getElementById('details').hidden,"
+                          " heading: document.getElementById('details-heading').textContent,"
+                          " note: document.getElementById('details-note').textContent,"
+                          " rows: Array.from(document.querySelectorAll('#readings tbody tr')).map((r) => Array.from(r.children).map((c) => c.textContent))};")
+            if not details["hidden"] and details["rows"] and "(yet)" not in details["rows"][0][-1]:
+                break
+            time.sleep(0.3)
+        result["details"] = details
+        mark("details")
     alert = call("GET", "/session/%s/alert/text" % session)
     result["alertOpen"] = not (isinstance(alert, dict) and "error" in alert)
     if args.screenshot:

@@ -33,10 +33,11 @@ struct BrowserTests {
         return (server, port)
     }
 
-    static func check(_ url: String, rows: Int, screenshot: String? = nil) throws -> [String: Any] {
+    static func check(_ url: String, rows: Int, screenshot: String? = nil, open: String? = nil) throws -> [String: Any] {
         var arguments = [repositoryPath("Tests/Browser/check_page.py"), url, "--rows", "\(rows)", "--seconds", "15",
                          "--chromium", chromium, "--chromedriver", driver!]
         if let screenshot { arguments += ["--screenshot", screenshot] }
+        if let open { arguments += ["--open", open, "--change-seconds", "0"] }
         let result = try runProcess(URL(fileURLWithPath: python!), arguments, timeout: 90)
         guard result.status == 0, let line = result.stdout.split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

@@ -16,16 +16,21 @@ struct ClassroomTests {
                         line: Int(seq) + 2, reading: SensorReading(seq: seq, millis: millis ?? seq * 1000, temperature: 21.5, humidity: 40.2))
     }
 
-    @Test("the feed sums up a read's readings per device and keeps the last one as the plot's point")
+    @Test("the feed sums up a read's readings per device and keeps the last few as the plot's points")
     func feedSummarisesReads() {
         let feed = WebFeed()
-        feed.receive(contentsOf: (0..<5).map { SensorEvent.reading(Self.reading("a", seq: $0)) }
-                     + [.reading(Self.reading("b", seq: 0))])
+        // One call is one read of one connection: a HELLO, then readings (the general path) ...
+        feed.receive(contentsOf: [.named(peer: "127.0.0.1:40000", device: "a", line: 1, at: .now())]
+                     + (0..<12).map { SensorEvent.reading(Self.reading("a", seq: $0)) })
+        // ... and a read of readings only (the fast path).
+        feed.receive(contentsOf: (0..<20).map { SensorEvent.reading(Self.reading("c", seq: $0)) })
         let (items, dropped) = feed.drain()
         #expect(dropped == 0)
-        #expect(items.count == 2)
-        guard case .readings(let count, let last) = items.first else { Issue.record("no readings item"); return }
-        #expect(count == 5 && last.reading.seq == 4 && last.device == "a")
+        #expect(items.count == 3)
+        guard case .readings(let count, let latest) = items[1] else { Issue.record("no readings item"); return }
+        #expect(count == 12 && latest.map(\.reading.seq) == Array(4..<12) && latest.allSatisfy { $0.device == "a" })
+        guard case .readings(let flood, let kept) = items.last else { Issue.record("no readings item"); return }
+        #expect(flood == 20 && kept.map(\.reading.seq) == Array(12..<20), "a read of readings only: the fast path")
         #expect(feed.drain().items.isEmpty, "drain empties the queue")
     }
 
@@ -70,7 +75,7 @@ struct ClassroomTests {
         #expect(board.rejected == 4, "the connection's own total once it ended")
         #expect(!board.connected)
         #expect(board.connectedSince == t)
-        #expect(classroom.points(of: "board").map(\.seq) == [1, 5])
+        #expect(classroom.points(of: "board").map(\.seq) == [0, 1, 5])
         #expect(classroom.markers(of: "board").map(\.kind) == [.gap, .restart])
         #expect(classroom.events.map(\.kind) == ["connect", "hello", "gap", "restart", "reset"])
         #expect(changes.boards == ["board"])
