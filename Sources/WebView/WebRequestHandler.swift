@@ -84,6 +84,8 @@ final class WebRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
                               promise: nil)
         self.streaming = true
+        // A live stream's browser never sends again: silence is normal from here on.
+        _ = context.pipeline.syncOperations.removeHandler(name: IdleConnectionCloser.idleHandlerName)
         guard self.room.join(channel) else {
             let buffer = context.channel.allocator.buffer(
                 string: "event: full\ndata: {\"browsers\":\(self.room.maxBrowsers)}\n\n")

@@ -17,6 +17,8 @@ public final class WebViewServer: Sendable {
         public var limits = Classroom.Limits()
         /// HTTP connections open at once; more are closed on arrival.
         public var maxConnections = 128
+        /// An HTTP connection that sends nothing for this long is closed (not a live stream's).
+        public var idleTimeout = TimeAmount.seconds(30)
         /// Browsers following the live stream at once.
         public var maxBrowsers = 32
         /// What NIO may hold for one browser before it counts as not keeping up (its high-water mark).
@@ -59,6 +61,7 @@ public final class WebViewServer: Sendable {
                             links: options.packetLinks)
         let open = NIOLockedValueBox(0)
         let maxConnections = options.maxConnections
+        let idleTimeout = options.idleTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -71,6 +74,9 @@ public final class WebViewServer: Sendable {
                 guard admitted else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: idleTimeout), name: IdleConnectionCloser.idleHandlerName)
+                    try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(), name: IdleConnectionCloser.name)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(WebRequestHandler(room: room))
                 }

@@ -139,6 +139,22 @@ struct WebViewServerTests {
         await room.stop()
     }
 
+    @Test("a connection that says nothing is closed after the idle timeout; a live stream is not")
+    func idleConnections() async throws {
+        let room = try await Self.start { $0.idleTimeout = .milliseconds(300) }
+        let silent = try RawSocket(port: room.web.port, timeout: 2)
+        let stream = try RawSocket(port: room.web.port, timeout: 5)
+        stream.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        _ = stream.read(seconds: 1)
+        #expect(silent.read(seconds: 3).isEmpty, "nothing sent to a connection that asked nothing")
+        // Closed by now: a request gets no answer (an open connection would answer 404).
+        silent.send("GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(!silent.read(seconds: 3).contains("HTTP/1.1"), "the silent connection was closed")
+        let later = stream.read { $0.contains("event: update") }
+        #expect(later.contains("event: update"), "the stream still flows after the idle timeout")
+        await room.stop()
+    }
+
     @Test("a flood of HTTP connections is capped and the boards' readings still all arrive")
     func httpFlood() async throws {
         let room = try await Self.start { $0.maxConnections = 16 }
