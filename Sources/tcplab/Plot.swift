@@ -13,7 +13,8 @@ extension TCPLab {
                 draws each board's temperature and humidity over the whole log, with the
                 gaps (readings the board wrote that never arrived: a dotted line and G)
                 and the restarts (seq or millis went back: a solid line and R) marked,
-                found as the server finds them. Times are the server's, in UTC.
+                found as the server finds them. Times are the server's: UTC in the SVG,
+                the viewer's time zone on the page.
 
                 --svg FILE writes one SVG picture, a pair of charts per board, for a
                 report. --html FILE writes the classroom page of `serve --web` as one

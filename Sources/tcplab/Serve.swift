@@ -99,7 +99,7 @@ extension TCPLab {
                     tcplab serve --allow 192.168.1.0/24 --max-per-address 4
                     tcplab serve --web 8080                (then open http://127.0.0.1:8080/)
                     tcplab serve --web 0.0.0.0:8080        (the room can open it too)
-                    sudo tcplab serve --web 8080 --capture lo   (segments too, boards on this machine)
+                    sudo tcplab serve --web 8080 --capture lo   (and the segments)
                 """)
         )
 

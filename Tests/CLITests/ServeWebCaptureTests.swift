@@ -15,6 +15,20 @@ struct ServeWebCaptureTests {
         return object?["readings"] as? [[String: Any]] ?? []
     }
 
+    @Test("--web with only a port listens on 127.0.0.1; a bad address, and --capture without --web, are refused")
+    func webAddress() throws {
+        let server = try ServeProcess(arguments: ["--quiet", "--web", "0"])
+        #expect(server.waitFor { _, stderr in stderr.contains("tcplab serve: web view on http://127.0.0.1:") }, "\(server.stderr)")
+        server.stop()
+        for (arguments, message) in [(["--web", "nope"], "--web takes [HOST:]PORT"), (["--web", ":80"], "no address before the port"),
+                                     (["--web", "70000"], "--web takes [HOST:]PORT"),
+                                     (["--capture", "lo"], "--capture shows the segments on the web page: give --web too")] {
+            let result = try TCPLabBinary.run(["serve", "--port", "0"] + arguments, timeout: 20)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+
     @Test("a split reading names its two frames, a coalesced one the readings its segment ended; the page lists them",
           .enabled(if: getuid() == 0, "needs root to capture on lo"), .timeLimit(.minutes(2)))
     func segmentsOfReadings() throws {
