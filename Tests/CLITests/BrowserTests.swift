@@ -33,11 +33,12 @@ struct BrowserTests {
         return (server, port)
     }
 
-    static func check(_ url: String, rows: Int, screenshot: String? = nil, open: String? = nil) throws -> [String: Any] {
+    static func check(_ url: String, rows: Int, screenshot: String? = nil, open: String? = nil, waitForChange: Bool = true) throws -> [String: Any] {
         var arguments = [repositoryPath("Tests/Browser/check_page.py"), url, "--rows", "\(rows)", "--seconds", "15",
                          "--chromium", chromium, "--chromedriver", driver!]
         if let screenshot { arguments += ["--screenshot", screenshot] }
-        if let open { arguments += ["--open", open, "--change-seconds", "0"] }
+        if let open { arguments += ["--open", open] }
+        if open != nil || !waitForChange { arguments += ["--change-seconds", "0"] }
         let result = try runProcess(URL(fileURLWithPath: python!), arguments, timeout: 90)
         guard result.status == 0, let line = result.stdout.split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -105,6 +106,28 @@ struct BrowserTests {
         let api = try runProcess(URL(fileURLWithPath: Self.python!), ["-c",
             "import json,urllib.request; print(len(json.load(urllib.request.urlopen('http://127.0.0.1:\(webPort)/api/boards'))))"])
         #expect(api.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "/api/boards is valid JSON: \(api.stderr)")
+    }
+
+    @Test("tcplab plot --html: the same page from a file, offline, with every board's rows and plots",
+          .enabled(if: available, reason), .timeLimit(.minutes(2)))
+    func offlinePage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tcplab-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        chmod(folder.path, 0o755)  // chromium may run as another user than the test
+        let log = folder.appendingPathComponent("class.csv"), page = folder.appendingPathComponent("class.html")
+        try PlotCommandTests.csv.write(to: log, atomically: true, encoding: .utf8)
+        let plot = try TCPLabBinary.run(["plot", log.path, "--html", page.path])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        let seen = try Self.check(page.absoluteString, rows: 2, open: "board-a")
+        let first = try #require(seen["first"] as? [String: Any])
+        #expect(first["devices"] as? [String] == ["board-a", "board-b"])
+        #expect((first["status"] as? String)?.hasPrefix("From a log: 2 boards") == true, "\(first)")
+        #expect(first["scripts"] as? [String] == ["inline", "inline"], "the data block and the page's script")
+        let rows = try #require(first["rows"] as? [[String]])
+        #expect(rows[0][5].contains("1 (2 lost)") && rows[0][6].contains("1"), "gaps and restarts of board-a: \(rows[0])")
+        let details = try #require(seen["details"] as? [String: Any])
+        #expect((details["rows"] as? [[String]])?.count == 5, "board-a's five readings listed: \(details)")
     }
 
     static func connect(port: Int) throws -> Int32 {
