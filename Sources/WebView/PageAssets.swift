@@ -48,7 +48,13 @@ public enum PageAssets {
             </table>
             </div>
             <p id="no-boards">No board has sent anything yet.</p>
-            <p class="note">Click a board (or Tab to it and press Enter) to see its last readings and the TCP segments that carried them.</p>
+            <p class="hint">Click a board (or Tab to it and press Enter) to see its last readings and the TCP segments that carried them.</p>
+            </section>
+            <section aria-labelledby="plots-heading">
+            <h2 id="plots-heading">Temperature and humidity</h2>
+            <p class="legend"><span class="key temperature-key">━━ temperature °C</span> <span class="key humidity-key">╍╍ humidity %</span> <span class="key gap-key">┆ G: gap (readings lost)</span> <span class="key restart-key">│ R: restart</span></p>
+            <p><label for="filter">Boards to plot: </label><input id="filter" type="search" placeholder="part of a name" autocomplete="off"> <span id="plot-note"></span></p>
+            <div id="plots"></div>
             </section>
             <section id="details" aria-labelledby="details-heading" aria-live="polite" hidden>
             <h2 id="details-heading">Readings</h2>
@@ -59,12 +65,6 @@ public enum PageAssets {
             <tbody></tbody>
             </table>
             </div>
-            </section>
-            <section aria-labelledby="plots-heading">
-            <h2 id="plots-heading">Temperature and humidity</h2>
-            <p class="legend"><span class="key temperature-key">━━ temperature °C</span> <span class="key humidity-key">╍╍ humidity %</span> <span class="key gap-key">┆ G: gap (readings lost)</span> <span class="key restart-key">│ R: restart</span></p>
-            <p><label for="filter">Boards to plot: </label><input id="filter" type="search" placeholder="part of a name" autocomplete="off"> <span id="plot-note"></span></p>
-            <div id="plots"></div>
             </section>
             <section aria-labelledby="events-heading">
             <h2 id="events-heading">Connection events</h2>
@@ -97,6 +97,7 @@ public enum PageAssets {
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: 0.25em 0.45em; border-bottom: 1px solid var(--rule); white-space: nowrap; }
         td.last { white-space: normal; }
+        td.last .value { white-space: nowrap; }
         thead th { border-bottom: 3px solid var(--ink); }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .mono, time { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
@@ -107,6 +108,7 @@ public enum PageAssets {
         td.alert { font-weight: bold; background: #fff1d6; }
         td.alert::before { content: "⚠ "; }
         .note { color: var(--muted); font-size: 0.85em; white-space: nowrap; }
+        .hint { color: var(--muted); font-size: 0.85em; }
         #plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(17em, 1fr)); gap: 0.8em; }
         figure.plot { margin: 0; border: 2px solid var(--rule); border-radius: 0.4em; padding: 0.3em; }
         figcaption { font-weight: bold; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

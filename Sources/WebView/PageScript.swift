@@ -122,8 +122,9 @@ extension PageAssets {
           row.append(make("td", b.since ? clock(b.since) : "–", "num"));
           row.append(make("td", Number(b.readings).toLocaleString("en"), "num"));
           const last = b.last;
-          const cell = make("td", last ? fixed(last.temperature) + " °C · " + fixed(last.humidity) + " % · seq " + last.seq : "none yet", "last");
-          if (last) cell.append(make("span", " · " + (live ? ago(last.time) : "at " + clock(last.time)), "note"));
+          const cell = make("td", null, "last");
+          cell.append(make("span", last ? fixed(last.temperature) + " °C · " + fixed(last.humidity) + " % · seq " + last.seq : "none yet", "value"));
+          if (last) cell.append(" ", make("span", "· " + (live ? ago(last.time) : "at " + clock(last.time)), "note"));
           row.append(cell);
           const gaps = make("td", b.gaps ? b.gaps + " (" + b.missing + " lost)" : "0", b.gaps ? "num alert" : "num");
           row.append(gaps, make("td", b.restarts, b.restarts ? "num alert" : "num"), make("td", b.rejected, b.rejected ? "num alert" : "num"));
@@ -215,9 +216,11 @@ extension PageAssets {
       // The readings of the board that was opened, with their segments when a capture runs.
       let selected = null;
       let detailsAt = 0;
+      let scrollToDetails = false;
       function openDetails(name) {
         selected = name;
         detailsAt = 0;
+        scrollToDetails = true;
         refreshDetails();
       }
       function refreshDetails() {
@@ -250,7 +253,7 @@ extension PageAssets {
           : (live ? "Start the server with --capture IFACE (root or the capture capabilities) to see the TCP segments that carried each reading." : "From a log: the log has no packets.");
         const body = $("readings").tBodies[0];
         body.replaceChildren();
-        const readings = data.readings.slice(-20).reverse();
+        const readings = data.readings.slice(-10).reverse();
         for (const r of readings) {
           const row = make("tr");
           row.append(make("td", clock(r.time), "mono"), make("td", r.seq, "num"), make("td", fixed(r.temperature), "num"),
@@ -259,6 +262,7 @@ extension PageAssets {
           body.append(row);
         }
         for (const row of $("boards").tBodies[0].rows) row.classList.toggle("selected", row.dataset.device === name);
+        if (scrollToDetails) { scrollToDetails = false; $("details").scrollIntoView(); }
       }
       $("boards").tBodies[0].addEventListener("click", (e) => {
         const row = e.target.closest("tr");
