@@ -24,6 +24,9 @@ let package = Package(
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
         .target(name: "BuildInfo"),
+        // The lab network (`tcplab net`): namespaces, a TUN link, the delaying forwarder; its C calls.
+        .target(name: "CLabNetwork"),
+        .target(name: "LabNetwork", dependencies: ["CLabNetwork"]),
         .target(name: "PacketCapture", dependencies: ["CPcap"]),
         .target(name: "WireFormat"),
         .target(name: "TCPAnalysis", dependencies: ["WireFormat"]),
@@ -38,10 +41,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Linux's TCP_INFO: the kernel's struct, one sample, the CSV file and its reader (no
+        // dependencies, so the graphs can read the file); sampling it during a connection (NIO).
+        .target(name: "KernelTCPInfo"),
+        .target(
+            name: "TCPInfoSampling",
+            dependencies: [
+                "KernelTCPInfo",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "DeviceSimulator",
             dependencies: [
-                "SensorProtocol",
+                "SensorProtocol", "TCPInfoSampling", "KernelTCPInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -76,7 +90,8 @@ let package = Package(
             name: "tcplab",
             dependencies: [
                 "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
-                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "WebView",
+                "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "LabNetwork", "KernelTCPInfo",
+                "TCPInfoSampling", "WebView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,7 +133,7 @@ let package = Package(
             name: "DeviceSimulatorTests",
             dependencies: [
                 "TestSupport",
-                "DeviceSimulator", "SensorServer", "SensorProtocol",
+                "DeviceSimulator", "SensorServer", "SensorProtocol", "KernelTCPInfo", "TCPInfoSampling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -135,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "tcplab", "Labs", "CaptureAnalysis", "DeviceSimulator", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
+            dependencies: ["TestSupport", "tcplab", "Labs", "LabNetwork", "CaptureAnalysis", "DeviceSimulator", "KernelTCPInfo", "TCPInfoSampling", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "SensorProtocol"]
         ),
     ]
 )

@@ -38,19 +38,32 @@ spackets=$(tcpdump -nn -r "$out/streams.pcap" 2>/dev/null | wc -l)
 packets2=$(tcpdump -nn -r "$out/capture-2x.pcap" 2>/dev/null | wc -l)
 echo "capture-bench: $packets packets (and $packets2 in the 2x file), $spackets in the payload-heavy one"
 
-# The same four reads of FILE, and one more command (NAME, COMMAND), timed into RESULTS.
+# The same four reads of FILE, the graphs of its busiest connection, and one more command (NAME, COMMAND), timed into RESULTS.
 time_reads() {   # time_reads FILE RESULTS NAME COMMAND
     hyperfine --warmup 1 --runs 7 --style basic --export-json "$2" \
         -n "tcplab read F --format json" "$tcplab read $1 --format json > /dev/null" \
         -n "tcplab read F" "$tcplab read $1 --color never > /dev/null" \
         -n "tcpdump -nn -r F" "tcpdump -nn -r $1 > /dev/null 2>&1" \
         -n "tcpdump -nn -X -r F" "tcpdump -nn -X -r $1 > /dev/null 2>&1" \
+        -n "tcplab graph F --svg --csv" "$tcplab graph $1 --svg $out/graph.svg --csv $out/graph.csv 2> /dev/null" \
         -n "$3" "$4"
 }
 F="$out/capture.pcap"
 S="$out/streams.pcap"
 time_reads "$F" "$out/capture-bench.json" "tshark -r F -T json" "tshark -r $F -T json > /dev/null 2>&1"
 time_reads "$S" "$out/capture-bench-streams.json" "cat F (reading the file)" "cat $S > /dev/null"
+
+# TCP over time: the per-connection summary must stay within 1.5x the time of the JSON of the
+# same capture (the graphs are timed with the reads above).
+time_analysis() {   # time_analysis FILE RESULTS
+    hyperfine --warmup 1 --runs 7 --style basic --export-json "$2" \
+        -n "tcplab read F --format json" "$tcplab read $1 --format json > /dev/null" \
+        -n "tcplab read F --summary-only" "$tcplab read $1 --summary-only --color never > /dev/null" \
+        -n "tcplab read F --summary-only --format json" "$tcplab read $1 --summary-only --format json > /dev/null"
+}
+time_analysis "$F" "$out/capture-analysis.json"
+time_analysis "$S" "$out/capture-analysis-streams.json"
+python3 bench/report.py analysis "$out/capture-analysis.json" "$packets" "$out/capture-analysis-streams.json" "$spackets"
 
 # Memory must follow open connections, not packets: the same traffic, twice as long.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }

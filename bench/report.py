@@ -69,6 +69,9 @@ as fast as loopback takes them, several readings a segment), {int(spackets):,} p
   and **{ratio(smedians, "tcplab read F --format json", "tcpdump -nn -r F"):.2f}×** (target: at most 1×);
   the annotated text ÷ `tcpdump -nn -X -r`: **{ratio(medians, "tcplab read F", "tcpdump -nn -X -r F"):.2f}×** and
   **{ratio(smedians, "tcplab read F", "tcpdump -nn -X -r F"):.2f}×** (target: at most 1×; tcpdump prints less).
+  `tcplab graph --svg --csv` (the busiest connection's five graphs and their data, after reading
+  the whole capture) ÷ `tcplab read --format json`: **{ratio(medians, "tcplab graph F --svg --csv", "tcplab read F --format json"):.2f}×**
+  and **{ratio(smedians, "tcplab graph F --svg --csv", "tcplab read F --format json"):.2f}×** (target: at most 1.5×).
   tshark's JSON takes **{ratio(medians, "tshark -r F -T json", "tcplab read F --format json"):.0f}×** the time of tcplab's.
 - The ceiling: reading the file (`cat`) takes {smedians["cat F (reading the file)"]:.3f} s, and writing the
   output to /dev/null costs almost nothing, so the time is the work per packet.
@@ -78,6 +81,37 @@ as fast as loopback takes them, several readings a segment), {int(spackets):,} p
   table; JSON keeps no per-connection history).
 """
     replace_section("capture-bench", body)
+
+def analysis(results_path, packets, streams_path, spackets):
+    def table(path, count):
+        results = json.load(open(path))["results"]
+        base = next(r["median"] for r in results if r["command"] == "tcplab read F --format json")
+        rows = ["| command | median (s) | packets/s | time ÷ `tcplab read --format json` |", "|---|---:|---:|---:|"]
+        worst = 0.0
+        for r in results:
+            rows.append(f"| `{r['command']}` | {r['median']:.3f} | {int(count) / r['median']:,.0f} | {r['median'] / base:.2f}× |")
+            worst = max(worst, r["median"] / base)
+        return "\n".join(rows), worst
+
+    rows, worst = table(results_path, packets)
+    srows, sworst = table(streams_path, spackets)
+    body = f"""## TCP over time: the per-connection summary next to the JSON
+
+Made by `make bench` (`bench/capture-bench.sh`, `time_analysis`) on {machine()}, on the same two
+captures as above; target: at most 1.5× the time of `tcplab read --format json`.
+
+Many short connections, {int(packets):,} packets:
+
+{rows}
+
+Long streams of readings, {int(spackets):,} packets:
+
+{srows}
+
+- The slowest of them takes **{worst:.2f}×** and **{sworst:.2f}×** the JSON's time (target: at most 1.5×).
+"""
+    replace_section("capture-analysis", body)
+
 
 def capture_rate(results_path, seconds, rates):
     """The capture-rate-bench section: the highest packet rate each live capture keeps with no drops."""
@@ -371,4 +405,4 @@ at the end), loopback, by
 
 if __name__ == "__main__":
     kind, *args = sys.argv[1:]
-    {"capture": capture, "capture-rate": capture_rate, "server": server}[kind](*args)
+    {"capture": capture, "analysis": analysis, "capture-rate": capture_rate, "server": server}[kind](*args)

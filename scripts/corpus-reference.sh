@@ -24,7 +24,8 @@ mkdir -p "$out"
 
 FIELDS=(frame.number frame.time_epoch tcp.srcport tcp.dstport tcp.stream tcp.seq tcp.seq_raw tcp.ack
         tcp.ack_raw tcp.nxtseq tcp.len tcp.hdr_len tcp.window_size_value tcp.window_size
-        tcp.window_size_scalefactor tcp.payload icmp.type icmpv6.type)
+        tcp.window_size_scalefactor tcp.payload icmp.type icmpv6.type tcp.analysis.ack_rtt
+        tcp.analysis.acks_frame tcp.analysis.bytes_in_flight)
 ANALYSIS=(retransmission fast_retransmission spurious_retransmission out_of_order lost_segment
           ack_lost_segment duplicate_ack zero_window zero_window_probe zero_window_probe_ack
           window_full window_update keep_alive keep_alive_ack)
@@ -45,7 +46,8 @@ analysis = sys.argv[1].split()
 stop = [l for l in open(sys.argv[2]).read().splitlines() if l and "Running as user" not in l]
 print("# tshark: " + ("stopped: " + stop[0] if stop else "read to the end"))
 print("\t".join(["frame", "time", "sport", "dport", "stream", "seq", "seq_raw", "ack", "ack_raw", "next_seq",
-                 "len", "hdr_len", "win", "win_scaled", "payload", "analysis", "quoted"]))
+                 "len", "hdr_len", "win", "win_scaled", "payload", "analysis", "quoted", "ack_rtt", "acks_frame",
+                 "bytes_in_flight"]))
 lines = sys.stdin.read().split("\n")
 head = lines[0].split("\t")
 for line in lines[1:]:
@@ -62,7 +64,9 @@ for line in lines[1:]:
                      r.get("tcp.stream", ""), r.get("tcp.seq", ""), r.get("tcp.seq_raw", ""), r.get("tcp.ack", ""),
                      r.get("tcp.ack_raw", ""), r.get("tcp.nxtseq", ""), r.get("tcp.len", ""), r.get("tcp.hdr_len", ""),
                      r.get("tcp.window_size_value", ""), scaled,
-                     "%d:%016x" % (len(payload), h) if payload else "", flags, quoted]))
+                     "%d:%016x" % (len(payload), h) if payload else "", flags, quoted,
+                     r.get("tcp.analysis.ack_rtt", ""), r.get("tcp.analysis.acks_frame", ""),
+                     r.get("tcp.analysis.bytes_in_flight", "")]))
 ' "${ANALYSIS[*]}" "$err" >"$out/$name.tsv"
     rm -f "$err"
     count=$((count + 1))

@@ -425,9 +425,58 @@ fx_half_close() {
     finish half-close.pcap "$f"
 }
 
+# bulk-bottleneck.pcap, bulk-bottleneck-2.pcap: `tcplab device --bulk` uploads as fast as TCP
+# allows through a token-bucket bottleneck (tc tbf: rate, burst, a small queue) on the router's
+# interface towards the server. The bottleneck must be on a router: a tbf on the sender's own
+# interface drops inside the sender's stack (TCP sees "local congestion", enters CWR and sends
+# the segment again later as new data), so nothing is lost on the wire. Here the queue overflows
+# in slow start, the router drops, the server's SACKed duplicate ACKs come back and the sender
+# retransmits. Captured at the sender's c0 (before the drop: every segment and its
+# retransmission are in the file), -s 96 (headers and 30 bytes of payload) to keep the file
+# small. bulk-bottleneck-2 goes to labs/ (for the graders: its table, no goldens). The sender records TCP_INFO every 10 ms (--tcp-info) into NAME.tcpinfo.csv, on the same
+# clock as the capture. Losses vary from run to run: up to 5 tries until tshark finds at least
+# one fast retransmission and duplicate ACKs.
+TCPLAB=${TCPLAB:-$ROOT/.build/debug/tcplab}
+bulk_through_tbf() {  # NAME RATE BURST LIMIT BYTES (NAME may start with labs/)
+    local name=$1 rate=$2 burst=$3 limit=$4 bytes=$5
+    [ -x "$TCPLAB" ] || { echo "$name: needs tcplab built ($TCPLAB): run swift build first" >&2; return 1; }
+    local f="$WORK/a.pcap" info="$WORK/a.tcpinfo.csv"
+    for attempt in 1 2 3 4 5; do
+        setup_routed
+        inns "$NS_C" ip link set c0 gso_max_segs 1   # MSS-sized segments on the wire, not GSO blocks
+        inns "$NS_R" tc qdisc add dev r1 root tbf rate "$rate" burst "$burst" limit "$limit"
+        capture_start "$NS_C" "$f" -i c0 -s 96 "$FILTER"
+        server_start "$NS_S" --bind 10.55.0.1
+        inns "$NS_C" timeout 30 "$TCPLAB" device --host 10.55.0.1 --name nodemcu-01 --seed 5 \
+            --bulk "$bytes" --tcp-info "$info" >&2
+        server_wait; capture_stop
+        inns "$NS_R" tc -s qdisc show dev r1 | grep -E "dropped" >&2 || true
+        local fast dup
+        fast=$(tshark -r "$f" -Y tcp.analysis.fast_retransmission 2>/dev/null | wc -l)
+        dup=$(tshark -r "$f" -Y tcp.analysis.duplicate_ack 2>/dev/null | wc -l)
+        echo "   try $attempt: $fast fast retransmissions, $dup duplicate ACKs" >&2
+        [ "$fast" -ge 1 ] && [ "$dup" -ge 2 ] && break
+        [ "$attempt" -lt 5 ] || { echo "$name: no fast retransmission in 5 tries" >&2; return 1; }
+    done
+    finish "$name.pcap" "$f"
+    mv -f "$info" "$OUT/$name.tcpinfo.csv"
+    chmod 644 "$OUT/$name.tcpinfo.csv"
+}
+
+fx_bulk_bottleneck() {
+    log "bulk-bottleneck.pcap: 300 kB upload through tbf 4mbit, burst 8kb, queue 12kb"
+    bulk_through_tbf bulk-bottleneck 4mbit 8kb 12kb 300k
+}
+
+fx_bulk_bottleneck_2() {
+    log "labs/bulk-bottleneck-2.pcap: 600 kB upload through tbf 8mbit, burst 16kb, queue 24kb"
+    bulk_through_tbf labs/bulk-bottleneck-2 8mbit 16kb 24kb 600k
+    "$HERE/tshark-reference.sh" "$OUT/labs/bulk-bottleneck-2.pcap"
+}
+
 ALL=(handshake_readings_fin loopback_ethernet ipv6 refused rst_abort cooked_any cooked_v2 snaplen_60
      readings_pcapng mid_connection vlan lwip_like loss loss_router spurious zero_window keepalive
-     half_close)
+     half_close bulk_bottleneck bulk_bottleneck_2)
 
 mkdir -p "$OUT"
 started=$SECONDS

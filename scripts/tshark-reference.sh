@@ -16,7 +16,7 @@ FIELDS=(frame.number frame.time_epoch ip.src ip.dst ipv6.src ipv6.dst tcp.srcpor
 ANALYSIS=(retransmission fast_retransmission spurious_retransmission out_of_order lost_segment
           ack_lost_segment duplicate_ack duplicate_ack_num duplicate_ack_frame zero_window
           zero_window_probe zero_window_probe_ack window_full window_update keep_alive keep_alive_ack
-          ack_rtt initial_rtt bytes_in_flight)
+          ack_rtt acks_frame initial_rtt bytes_in_flight)
 
 args=()
 for f in "${FIELDS[@]}"; do args+=(-e "$f"); done

@@ -15,12 +15,15 @@ public final class PacketView {
         public var color: Bool
         public var showHex: Bool
         public var summary: Bool
+        /// No packets, only the summary (text) or one object per connection (JSON).
+        public var summaryOnly: Bool
         /// A saved capture is shown by a pipeline of four threads (PacketPipeline); false keeps
         /// it on one (the tests compare the two).
         public var parallel: Bool
 
         public init(format: Format = .text, color: Bool = false, showHex: Bool = true, summary: Bool = true,
-                    parallel: Bool = true) {
+                    summaryOnly: Bool = false, parallel: Bool = true) {
+            self.summaryOnly = summaryOnly
             self.format = format
             self.color = color
             self.showHex = showHex
@@ -29,7 +32,7 @@ public final class PacketView {
         }
 
         /// JSON needs no summary, so the reader need keep no history: memory follows open connections.
-        public var needsHistory: Bool { format == .text && summary }
+        public var needsHistory: Bool { (format == .text && summary) || summaryOnly }
     }
 
     private let reader: CaptureReader
@@ -48,7 +51,7 @@ public final class PacketView {
         self.options = options
         self.sink = sink
         text = TextPacketRenderer(palette: Palette(enabled: options.color), showHex: options.showHex)
-        if options.parallel && !reader.source.isLive {
+        if options.parallel && !reader.source.isLive && !options.summaryOnly {
             let (json, text, format) = (json, text, options.format)
             pipeline = PacketPipeline(readings: readings, sink: sink, prepare: { analyzed, words in
                 switch format {
@@ -78,6 +81,7 @@ public final class PacketView {
     }
 
     public func add(_ analyzed: AnalyzedPacket, bytes: UnsafeRawBufferPointer) {
+        if options.summaryOnly { return }
         if let pipeline { return pipeline.add(analyzed, bytes: bytes, firstTime: reader.analyzer.firstTime ?? 0) }
         var analyzed = analyzed
         analyzed.notes = readings.process(analyzed, bytes: bytes).notes
@@ -94,10 +98,12 @@ public final class PacketView {
     /// Waits for the pipeline, writes the summary (text), and flushes.
     public func finish() {
         pipeline?.finish()
-        if options.format == .text && options.summary {
+        let connections = reader.tracker.history.filter { reader.streams?.contains($0.index) ?? true }
+        if options.format == .json && options.summaryOnly {
+            for connection in connections { ConnectionSummaryJSON.render(connection, into: &output) }
+        } else if options.format == .text && options.summary {
             ConnectionSummary(palette: Palette(enabled: options.color))
-                .render(reader.tracker.history.filter { reader.streams?.contains($0.index) ?? true },
-                        frames: reader.analyzer.frames, into: &output)
+                .render(connections, frames: reader.analyzer.frames, into: &output)
         }
         flush()
     }

@@ -21,8 +21,11 @@ public struct DeviceConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(3)
     public var reconnect = ReconnectBackoff()
 
+    /// Leave Nagle's algorithm on (no TCP_NODELAY), one write per reading still: lab 5's board.
+    public var nagle = false
+
     public init() {}
 
-    /// TCP_NODELAY as the firmware's `setNoDelay(true)`; only the nagle fault leaves Nagle on.
-    public var noDelay: Bool { self.fault != .nagle }
+    /// TCP_NODELAY as the firmware's `setNoDelay(true)`; `nagle` and the nagle fault leave Nagle on.
+    public var noDelay: Bool { !self.nagle && self.fault != .nagle }
 }

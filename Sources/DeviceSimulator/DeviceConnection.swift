@@ -13,6 +13,8 @@ import Darwin
 /// (FIN, RST, or nothing at all).
 struct DeviceConnection: Sendable {
     let channel: Channel
+    /// What the server has acknowledged of what was written (the honest "sent").
+    let acknowledgements: AcknowledgementWatch
 
     /// How a vanished connection was made silent.
     enum VanishMethod: Sendable {
@@ -27,13 +29,19 @@ struct DeviceConnection: Sendable {
     static func open(
         to address: SocketAddress, host: String, port: Int, noDelay: Bool, timeout: Duration, group: EventLoopGroup
     ) async throws(ConnectFailure) -> DeviceConnection {
+        let watch = AcknowledgementWatch()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(timeout))
+            // The server's FIN reaches AcknowledgementWatch, which takes a last look and closes.
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(watch) }
+            }
             // NIO turns TCP_NODELAY on by default; the nagle fault needs it off, so always say which.
             // (.tcpOption, not .socketOption: the latter puts TCP_NODELAY at SOL_SOCKET, where 1 is SO_DEBUG.)
             .channelOption(.tcpOption(.tcp_nodelay), value: noDelay ? 1 : 0)
         do {
-            return DeviceConnection(channel: try await bootstrap.connect(to: address).get())
+            return DeviceConnection(channel: try await bootstrap.connect(to: address).get(), acknowledgements: watch)
         } catch {
             throw Self.describe(error, host: host, port: port, timeout: timeout)
         }

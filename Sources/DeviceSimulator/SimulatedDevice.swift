@@ -58,6 +58,10 @@ private struct DeviceRun {
     /// Readings taken over the whole run (the fault injector's ordinal).
     var taken = 0
     var connection: DeviceConnection?
+    /// Bytes written into the current connection (HELLO included), and the readings written but
+    /// not yet acknowledged by the server, each with the byte count that ends it.
+    var written: UInt64 = 0
+    var unacknowledged: [(end: UInt64, readings: Int, faultLines: Int)] = []
     /// Vanished connections that could not be dropped silently: kept open, never written again.
     var parked: [DeviceConnection] = []
     var failuresInARow = 0
@@ -103,7 +107,8 @@ private struct DeviceRun {
             guard await self.sleep(until: nextDue) else { break }
             guard let connection = self.connection, connection.isActive else {
                 self.report.connectionsLost += 1
-                device.emit(.connectionLost(device: self.name, readingsLost: 0, reason: "closed by the server"))
+                let unacknowledged = await self.settle(final: true, device: device)
+                device.emit(.connectionLost(device: self.name, readingsLost: unacknowledged, reason: "closed by the server"))
                 await self.dropConnection(device: device)
                 continue
             }
@@ -126,10 +131,54 @@ private struct DeviceRun {
             }
         }
         if let connection = self.connection {
+            await self.awaitAcknowledgements(device: device)
+            await self.settle(final: true, device: device)
             await connection.close()
             device.progress.update { $0.connected -= 1 }
         }
         for connection in self.parked { await connection.close() }
+    }
+
+    // MARK: - What arrived
+
+    /// Readings whose last byte the server acknowledged are "sent". `final`: the connection is
+    /// over, so the rest never arrived and count as failed. Returns how many failed. (Where the
+    /// kernel cannot say, a reading is counted when written, as before.)
+    @discardableResult
+    private mutating func settle(final: Bool, device: SimulatedDevice) async -> Int {
+        guard AcknowledgementWatch.isAvailable, let connection = self.connection else { return 0 }
+        let acknowledged = await connection.acknowledgements.refresh()
+        var readings = 0, faultLines = 0
+        while let first = self.unacknowledged.first, first.end <= acknowledged {
+            readings += first.readings
+            faultLines += first.faultLines
+            self.unacknowledged.removeFirst()
+        }
+        self.report.sent += readings
+        self.report.faultLines += faultLines
+        var lost = 0
+        if final {
+            lost = self.unacknowledged.reduce(0) { $0 + $1.readings + $1.faultLines }
+            self.report.failed += lost
+            self.unacknowledged = []
+        }
+        device.progress.update { [lost] in
+            $0.sent += readings
+            $0.faultLines += faultLines
+            $0.failed += lost
+        }
+        return lost
+    }
+
+    /// Before the board itself ends a connection (FIN, RST, silence): give the server up to two
+    /// seconds to acknowledge what was written, as the board's `client.flush()` would wait.
+    private mutating func awaitAcknowledgements(device: SimulatedDevice) async {
+        let deadline = self.clock.now + .seconds(2)
+        while !self.unacknowledged.isEmpty, let connection = self.connection, connection.isActive, self.clock.now < deadline {
+            await self.settle(final: false, device: device)
+            if self.unacknowledged.isEmpty { break }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     // MARK: - Connecting
@@ -153,7 +202,11 @@ private struct DeviceRun {
             device.emit(.connected(device: self.name, connection: self.report.connections, local: connection.localAddress))
             device.logger.debug("connected", metadata: ["connection.local": "\(connection.localAddress)"])
             do {
-                try await connection.write(Array((SensorLineFormatter.hello(name: self.name) + "\r\n").utf8))
+                let hello = Array((SensorLineFormatter.hello(name: self.name) + "\r\n").utf8)
+                self.written = 0
+                self.unacknowledged = []
+                try await connection.write(hello)
+                self.written = UInt64(hello.count)
             } catch {
                 self.report.connectionsLost += 1
                 device.emit(.connectionLost(device: self.name, readingsLost: 0, reason: Self.describe(error)))
@@ -211,6 +264,7 @@ private struct DeviceRun {
     private mutating func send(_ writes: [WireWrite], over connection: DeviceConnection, device: SimulatedDevice) async
         -> Bool
     {
+        await self.settle(final: false, device: device)
         for (index, write) in writes.enumerated() {
             if write.pauseBefore > .zero { try? await Task.sleep(for: write.pauseBefore) }
             do {
@@ -220,15 +274,23 @@ private struct DeviceRun {
                 self.report.failed += lost
                 device.progress.update { $0.failed += lost }
                 self.report.connectionsLost += 1
-                device.emit(.connectionLost(device: self.name, readingsLost: lost, reason: Self.describe(error)))
+                let unacknowledged = await self.settle(final: true, device: device)
+                device.emit(.connectionLost(device: self.name, readingsLost: lost + unacknowledged, reason: Self.describe(error)))
                 await self.dropConnection(device: device)
                 return false
             }
-            self.report.sent += write.readings
-            self.report.faultLines += write.faultLines
-            device.progress.update {
-                $0.sent += write.readings
-                $0.faultLines += write.faultLines
+            self.written += UInt64(write.bytes.count)
+            if AcknowledgementWatch.isAvailable {
+                // Sent once the server acknowledges its last byte (`settle`), not when written.
+                self.unacknowledged.append((self.written, write.readings, write.faultLines))
+                connection.acknowledgements.expect(self.written)
+            } else {
+                self.report.sent += write.readings
+                self.report.faultLines += write.faultLines
+                device.progress.update {
+                    $0.sent += write.readings
+                    $0.faultLines += write.faultLines
+                }
             }
         }
         return true
@@ -239,6 +301,10 @@ private struct DeviceRun {
         async
     {
         let detail: String
+        if case .carryOn = action { return }
+        // The board ends this connection itself: what the server acknowledged by then was sent.
+        await self.awaitAcknowledgements(device: device)
+        await self.settle(final: true, device: device)
         switch action {
         case .carryOn:
             return

@@ -140,7 +140,8 @@ public enum Annotations {
         }
         for flag in segment.analysis.shown { lines.append(flag.explanation(segment)) }
         if let rtt = segment.ackRoundTrip, let frame = segment.ackedFrame {
-            lines.append("RTT: this ACK ends the wait for frame \(frame), \(Milliseconds.text(rtt)) after it was sent.")
+            let estimate = segment.roundTripSample.map { " " + RoundTripText.explain($0, of: receiver) } ?? ""
+            lines.append("RTT: this ACK ends the wait for frame \(frame), \(Milliseconds.text(rtt)) after it was sent.\(estimate)")
         }
     }
 }
@@ -210,6 +211,28 @@ enum NonTCPSummary {
         case (.ipv6?, _): return "IPv6"
         case (.unknown?, _): return "Ethernet"
         default: return "?"
+        }
+    }
+}
+
+/// The sender's RTT estimate after a sample, with its arithmetic (RFC 6298, as textbooks write it).
+enum RoundTripText {
+    static func explain(_ sample: RoundTripSample, of owner: String) -> String {
+        // A no-break space keeps each value with its unit when the line is wrapped.
+        func ms(_ seconds: Double) -> String { Milliseconds.text(seconds).replacingOccurrences(of: " ", with: "\u{A0}") }
+        switch sample {
+        case .retransmitted:
+            return "Not an RTT sample (Karn's rule): bytes it acknowledges were sent more than once, so it may "
+                + "answer either copy; the \(owner)'s EstimatedRTT stays as it was."
+        case .counted(let update):
+            let timeout = "TimeoutInterval = EstimatedRTT + 4·DevRTT = \(ms(update.timeout))."
+            guard let oldEstimate = update.previousEstimated, let oldDeviation = update.previousDeviation else {
+                return "The \(owner)'s first RTT sample: EstimatedRTT = SampleRTT = \(ms(update.sample)), "
+                    + "DevRTT = SampleRTT/2 = \(ms(update.deviation)); \(timeout)"
+            }
+            return "The \(owner)'s RTT sample\u{A0}\(update.number): "
+                + "DevRTT = 0.75·\(ms(oldDeviation)) + 0.25·|\(ms(oldEstimate)) − \(ms(update.sample))| = \(ms(update.deviation)); "
+                + "EstimatedRTT = 0.875·\(ms(oldEstimate)) + 0.125·\(ms(update.sample)) = \(ms(update.estimated)); \(timeout)"
         }
     }
 }

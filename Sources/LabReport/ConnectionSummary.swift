@@ -24,7 +24,14 @@ public struct ConnectionSummary {
                        + plural(side.payloadBytes, "byte") + " of data\n")
         }
         out.append("    duration   \(fixed(c.duration, decimals: 3)) s (frames \(c.firstFrame)–\(c.lastFrame))\n")
-        if let rtt = roundTripText(c) { out.append("    RTT        " + rtt + "\n") }
+        if let initial = c.initialRoundTrip { out.append("    RTT        handshake \(Milliseconds.text(initial))\n") }
+        for (sender, receiver, name, peer) in [(c.client, c.server, "client", "server"), (c.server, c.client, "server", "client")]
+        where sender.payloadBytes > 0 {
+            out.append("    " + palette.bold("\(name) → \(peer) data") + "\n")
+            for line in TransferText.lines(sender: sender, receiver: receiver, name: name, peer: peer) {
+                out.append("      " + line + "\n")
+            }
+        }
         out.append("    ending     " + ConnectionSummary.endingText(c.ending, palette: palette) + "\n")
     }
 
@@ -41,18 +48,6 @@ public struct ConnectionSummary {
         if c.sawSyn && c.sawSynAck { return palette.yellow("SYN and SYN-ACK seen, final ACK not captured") }
         if c.sawSyn { return palette.yellow("SYN only: the server never accepted") }
         return palette.yellow("not captured (the capture started mid-connection)")
-    }
-
-    private func roundTripText(_ c: Conversation) -> String? {
-        var parts: [String] = []
-        if let initial = c.initialRoundTrip { parts.append("handshake \(Milliseconds.text(initial))") }
-        for (name, side) in [("client", c.client), ("server", c.server)] {
-            let stats = side.roundTrips
-            if let mean = stats.mean {
-                parts.append("\(name)'s segments min/avg/max \(Milliseconds.text(stats.minimum)) / \(Milliseconds.text(mean)) / \(Milliseconds.text(stats.maximum)) (\(plural(stats.count, "ACK")))")
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// How a connection ended, in words (also the ladder diagram's last line).

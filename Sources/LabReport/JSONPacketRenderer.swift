@@ -134,6 +134,19 @@ public struct JSONPacketRenderer {
         } else {
             out.append("null" as StaticString)
         }
+        // A header whose options are cut off or broken stops tshark's dissection before its
+        // analysis tree, so tshark shows none of these numbers for it; neither does tcplab.
+        let numbersShown = tcp.optionsError == nil
+        if numbersShown, let rtt = segment.ackRoundTripNanoseconds, let frame = segment.ackedFrame {
+            // tshark leaves out a round-trip time of exactly zero (two frames with one timestamp).
+            out.append(",\"ack_rtt\":" as StaticString)
+            if rtt == 0 { out.append("null" as StaticString) } else { out.append(nanoseconds: rtt) }
+            out.append(",\"acks_frame\":" as StaticString); out.append(integer: frame)
+        } else {
+            out.append(",\"ack_rtt\":null,\"acks_frame\":null" as StaticString)
+        }
+        out.append(",\"bytes_in_flight\":" as StaticString)
+        if numbersShown, let inFlight = segment.bytesInFlight { out.append(integer: inFlight) } else { out.append("null" as StaticString) }
         out.append(",\"note\":" as StaticString)
         appendNote(analyzed, prepared: note, into: &out)
     }

@@ -111,6 +111,14 @@ public struct OutputBuffer: ~Copyable {
         }
     }
 
+    /// A duration in seconds with nine decimals, as tshark writes `tcp.analysis.ack_rtt`.
+    mutating func append(nanoseconds: Int64) {
+        if nanoseconds < 0 { append(byte: UInt8(ascii: "-")) }
+        append(unsigned: UInt64(nanoseconds.magnitude / 1_000_000_000))
+        append(byte: UInt8(ascii: "."))
+        append(zeroPadded: Int(nanoseconds.magnitude % 1_000_000_000), width: 9)
+    }
+
     /// `value` left-padded with zeros to `width` digits (fractions of a second).
     mutating func append(zeroPadded value: Int, width: Int) {
         reserve(width)

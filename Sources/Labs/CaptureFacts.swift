@@ -27,6 +27,10 @@ public final class CaptureFacts {
         public var endsWithNewline: Bool
         /// The other side's window was 0 when this was sent (a "keep-alive" then probes the window).
         public var peerWindowClosed = false
+        /// For an ACK that ends a segment of the other side: seconds since that segment (the `RTT:` line).
+        public var ackRoundTrip: Double?
+        /// ... and what that RTT did to the other side's estimate.
+        public var roundTripSample: RoundTripSample?
     }
 
     public final class StreamFacts {
@@ -96,7 +100,8 @@ public final class CaptureFacts {
             rawSequence: tcp.sequenceNumber.rawValue, rawAcknowledgement: tcp.acknowledgementNumber.rawValue,
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
             analysis: segment.analysis, lineEndings: payload.reduce(0) { $0 + ($1 == 10 ? 1 : 0) },
-            endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed))
+            endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed,
+            ackRoundTrip: segment.ackRoundTrip, roundTripSample: segment.roundTripSample))
         if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
             stream.clientFirstRelative = segment.relativeSequence
         }

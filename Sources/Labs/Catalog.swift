@@ -6,7 +6,7 @@ import WireFormat
 /// Every lab, in the order a course takes them. Lab 1's keys are fixed: instructors' scripts rely on them.
 public enum LabCatalog {
     public static let all: [Lab] = [
-        handshake, byteStream, arithmetic, closing, nagle, flowControl, loss, gaps, keepalive, dissector,
+        handshake, byteStream, arithmetic, closing, nagle, flowControl, loss, gaps, keepalive, dissector, congestion,
     ]
 
     public static func lab(_ number: Int) -> Lab? { all.first { $0.number == number } }
@@ -75,6 +75,19 @@ public enum LabCatalog {
         Question("client_bytes_total", "How many bytes of data did the client send in all (each byte once)?",
                  hint: "The summary at the end of `tcplab read` counts them; or: last data segment's seq + len − 1.") { s, _ in
             .int(s.clientStream.byteCount) },
+        // Read off output rounded to 0.001 ms (below 10 ms) or 0.1 ms: 0.0015 ms or 2 % covers the rounding.
+        Question("first_rtt_sample_ms", "SampleRTT of the client's first RTT sample, in milliseconds?",
+                 hint: "The first ACK from the server that ends one of the client's segments exactly (the SYN counts): its `RTT:` line.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(1).sample * 1000) },
+        Question("estimated_rtt_third_ms", "EstimatedRTT after the client's third RTT sample, in milliseconds?",
+                 hint: "First sample R: EstimatedRTT = R. Then EstimatedRTT = 0.875·EstimatedRTT + 0.125·SampleRTT, once per sample.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(3).estimated * 1000) },
+        Question("timeout_third_ms", "TimeoutInterval after that sample, in milliseconds?",
+                 hint: "TimeoutInterval = EstimatedRTT + 4·DevRTT; DevRTT starts at R/2, then DevRTT = 0.75·DevRTT + 0.25·|EstimatedRTT − SampleRTT| with the EstimatedRTT from before the sample.",
+                 tolerance: 0.0015, relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            .number(try s.clientRoundTrip(3).timeout * 1000) },
     ])
 
     static let closing = Lab(number: 4, folder: "04-closing", title: "Closing: FIN, FIN, ACK, TIME_WAIT; RST; refused", questions: [
@@ -102,9 +115,9 @@ public enum LabCatalog {
 
     static let nagle = Lab(number: 5, folder: "05-nagle", title: "Nagle and setNoDelay", questions: [
         Question("client_data_segments", "How many data segments did the board send (retransmissions not counted)?",
-                 hint: "Count the client's segments with len > 0.") { s, _ in
+                 hint: "Count the client's segments with len > 0; the HELLO segment counts too.") { s, _ in
             .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count) },
-        Question("readings_total", "How many readings did it send?", hint: "Count the reading lines in the client's bytes.") { s, _ in
+        Question("readings_total", "How many readings did it send?", hint: "Count the reading lines in the client's bytes (`tcplab read --readings`).") { s, _ in
             .int(s.readings.count) },
         Question("readings_per_segment", "On average, how many readings travelled in one segment (two decimals)?",
                  hint: "Readings divided by data segments. With Nagle on, small writes wait for the previous ACK and travel together.",
@@ -112,6 +125,24 @@ public enum LabCatalog {
             let segments = s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.count
             // Exact, not rounded: the tolerance covers the student's rounding (0.49 or 0.50 for 0.495).
             return .number(segments == 0 ? 0 : Double(s.readings.count) / Double(segments)) },
+        Question("most_lines_in_one_segment", "What is the largest number of lines (line endings, 0d0a) one data segment of the board carried?",
+                 hint: "tcplab says which readings each segment carries (\"all of readings 5–9\"); or count 0d0a in its hex. Writes held back together travel together.") { s, _ in
+            .int(s.clientDataSegments.filter { !$0.analysis.contains(.retransmission) }.map(\.lineEndings).max() ?? 0) },
+        Question("fourth_segment_wait_ms", "How many milliseconds passed between the board's third and fourth data segments?",
+                 hint: "The fourth data segment's time minus the third's (HELLO's segment is the first), times 1000. Was the board waiting for something?",
+                 tolerance: 0.5) { s, _ throws(MissingEvidence) in
+            let third = try s.clientData(3), fourth = try s.clientData(4)
+            return .number((fourth.time - third.time) * 1000) },
+        Question("rtt_before_fourth_segment_ms", "The server's last ACK before that fourth data segment: what round-trip time does tcplab show for it (its RTT: line), in milliseconds?",
+                 hint: "Find the last segment from port 5050 before the fourth data segment that has an `RTT:` line: the time from the data it acknowledges to it.",
+                 tolerance: 0.5) { s, _ throws(MissingEvidence) in
+            let fourth = try s.clientData(4)
+            guard let ack = s.segments.last(where: { !$0.fromClient && $0.frame < fourth.frame && $0.ackRoundTrip != nil }),
+                  let roundTrip = ack.ackRoundTrip else {
+                throw MissingEvidence("Stream \(s.index) has no ACK from the server with a round-trip time before the board's fourth data segment (frame \(fourth.frame))",
+                                      howToCapture: "Start the capture before the board connects, so the handshake and the first ACKs are in it.")
+            }
+            return .number(roundTrip * 1000) },
     ])
 
     static let flowControl = Lab(number: 6, folder: "06-flow-control", title: "Flow control: the window shrinks to zero", questions: [
@@ -194,5 +225,35 @@ public enum LabCatalog {
                  hint: "The third field of the last reading line.", tolerance: 0.05) { s, _ throws(MissingEvidence) in
             guard let last = s.readings.last else { throw MissingEvidence("Stream \(s.index) has no readings", howToCapture: "Capture while the board sends readings.") }
             return .number(last.temperature) },
+    ])
+
+    static let congestion = Lab(number: 11, folder: "11-congestion", title: "Congestion control: slow start, a loss, fast recovery", questions: [
+        Question("round1_segments", "How many data segments did the board send in the first round trip (the initial window)?",
+                 hint: "Count the board's data segments (HELLO included) before the first ACK of data comes back.") { s, _ throws(MissingEvidence) in
+            .int(try s.clientRounds(1)[0]) },
+        Question("round2_segments", "How many in the second round trip?",
+                 hint: "From that first ACK until the ACK that covers the first segment of round 2. Slow start: each ACK lets about two more segments go.") { s, _ throws(MissingEvidence) in
+            .int(try s.clientRounds(2)[1]) },
+        Question("slow_start_end_frame", "In which frame did slow start end: the board's first retransmission?",
+                 hint: "The first segment tcplab (or Wireshark) marks as a retransmission; the graph shades it.") { s, _ throws(MissingEvidence) in
+            .int(try s.firstClientRetransmission().frame) },
+        Question("dup_acks_before_first_retransmission", "How many duplicate ACKs did the server send before that retransmission?",
+                 hint: "Count the server's segments marked duplicate ACK before the frame of the first retransmission. RFC 5681 waits for 3; Linux with SACK may go sooner.") { s, _ throws(MissingEvidence) in
+            let first = try s.firstClientRetransmission()
+            return .int(s.segments.filter { !$0.fromClient && $0.frame < first.frame && $0.analysis.contains(.duplicateAck) }.count) },
+        Question("fast_retransmissions", "How many fast retransmissions did the board make?",
+                 hint: "Segments marked fast retransmission (the summary's trouble line counts them).") { s, _ throws(MissingEvidence) in
+            _ = try s.syn()
+            return .int(s.clientDataSegments.filter { $0.analysis.contains(.fastRetransmission) }.count) },
+        Question("retransmissions", "How many retransmissions in all?",
+                 hint: "Every segment marked retransmission, fast or not (the summary's trouble line).") { s, _ throws(MissingEvidence) in
+            _ = try s.syn()
+            return .int(s.clientDataSegments.filter { $0.analysis.contains(.retransmission) }.count) },
+        Question("throughput_mbps", "The upload's throughput in Mbit/s (new bytes ÷ time from the first data byte to the ACK of the last)?",
+                 hint: "`tcplab read FILE --summary-only` prints it with that definition.", relativeTolerance: 0.02) { s, _ throws(MissingEvidence) in
+            guard let rate = s.conversation.client.totals.throughput else {
+                throw MissingEvidence("Stream \(s.index) does not hold the ACK of the board's last data byte", howToCapture: CaptureFacts.StreamFacts.captureUpload)
+            }
+            return .number(rate / 1e6) },
     ])
 }

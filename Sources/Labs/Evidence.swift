@@ -5,6 +5,42 @@ import WireFormat
 extension CaptureFacts.StreamFacts {
     static let captureAgain = "Capture again from before the board connects (sudo tcplab capture -w lab.pcap), then start the board or `tcplab device --readings 5`, and stop the capture after it leaves."
 
+    static let captureUpload = "Capture the whole upload through the bottleneck: `sudo tcplab net up --delay 10ms --rate 4mbit --queue 12kb`, the capture on the board's lab0 started before `tcplab device --bulk 1M`, stopped after the device has left."
+
+    /// The client's data segments per round trip, from its first: round 1 is what it sent before
+    /// the first ACK of its data came back; each later round is what it sent from then until the
+    /// ACK that covers the first segment of that round (slow start's flights). Retransmissions
+    /// count where they were sent.
+    func clientRounds(_ count: Int) throws(MissingEvidence) -> [Int] {
+        _ = try syn()
+        var rounds: [Int] = [], inRound = 0
+        var roundEnd: UInt32?   // the ACK that ends the round: the end of its first segment
+        for segment in segments {
+            if segment.fromClient, segment.length > 0 {
+                if roundEnd == nil { roundEnd = segment.relativeSequence &+ UInt32(segment.length) }
+                inRound += 1
+            } else if !segment.fromClient, let end = roundEnd, let ack = segment.relativeAcknowledgement,
+                      SequenceNumber(end) <= SequenceNumber(ack) {
+                rounds.append(inRound)
+                if rounds.count == count { return rounds }
+                inRound = 0
+                roundEnd = nil
+            }
+        }
+        throw MissingEvidence("Stream \(index) holds only \(rounds.count) complete round trip(s) of the client's data, the question needs \(count)",
+                              howToCapture: Self.captureUpload)
+    }
+
+    /// The client's first retransmission: where slow start ends (TCP's first reaction to a loss).
+    func firstClientRetransmission() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
+        _ = try syn()
+        guard let first = segments.first(where: { $0.fromClient && $0.length > 0 && $0.analysis.contains(.retransmission) }) else {
+            throw MissingEvidence("Stream \(index) has no retransmission from the client: the link lost nothing, so slow start never ended in a loss",
+                                  howToCapture: Self.captureUpload)
+        }
+        return first
+    }
+
     func syn() throws(MissingEvidence) -> CaptureFacts.SegmentFact {
         guard let syn = segments.first(where: { $0.fromClient && $0.flags.contains(.syn) && !$0.flags.contains(.ack) }) else {
             throw MissingEvidence("The capture has no SYN for stream \(index) (it started after the connection opened)", howToCapture: Self.captureAgain)
@@ -17,6 +53,24 @@ extension CaptureFacts.StreamFacts {
             throw MissingEvidence("The capture has no SYN-ACK for stream \(index)", howToCapture: Self.captureAgain)
         }
         return synAck
+    }
+
+    /// The client's `ordinal`-th counted RTT sample (1-based), taken from the server's ACKs as
+    /// `tcplab read` explains them; Karn's rule leaves out the ACKs of retransmitted segments.
+    func clientRoundTrip(_ ordinal: Int) throws(MissingEvidence) -> RoundTripUpdate {
+        guard conversation.client.sawSyn else {
+            throw MissingEvidence("Stream \(index) was captured without the client's SYN, so its first RTT samples are missing",
+                                  howToCapture: "Start the capture before the board connects (before `tcplab device`, or reset the board).")
+        }
+        var counted: [RoundTripUpdate] = []
+        for segment in segments where !segment.fromClient {
+            if case .counted(let update)? = segment.roundTripSample { counted.append(update) }
+        }
+        guard counted.count >= ordinal else {
+            throw MissingEvidence("Stream \(index) has only \(counted.count) RTT sample(s) of the client's segments, the question needs \(ordinal)",
+                                  howToCapture: "Let the board send at least \(ordinal) readings before you stop the capture.")
+        }
+        return counted[ordinal - 1]
     }
 
     func clientData(_ ordinal: Int) throws(MissingEvidence) -> CaptureFacts.SegmentFact {

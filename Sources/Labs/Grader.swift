@@ -53,7 +53,7 @@ public struct Grader: Sendable {
                     if let problem = Self.formProblem(given, expected: expected) {
                         verdict = .wrongForm(problem)
                     } else {
-                        verdict = expected.matches(given, tolerance: question.tolerance) ? .right : .wrong(hint: question.hint)
+                        verdict = expected.matches(given, tolerance: question.tolerance, relativeTolerance: question.relativeTolerance) ? .right : .wrong(hint: question.hint)
                     }
                 } else {
                     verdict = .unanswered

@@ -43,15 +43,18 @@ public struct Question: Sendable {
     public let hint: String
     /// How far a numeric answer may be off (timings); 0 = exact.
     public let tolerance: Double
+    /// ... or this fraction of the right value, when that is more (values read off rounded output).
+    public let relativeTolerance: Double
     /// The right answer for this capture, or a `MissingEvidence` saying what the capture lacks.
     public let expected: @Sendable (CaptureFacts.StreamFacts, CaptureFacts) throws(MissingEvidence) -> Answer
 
-    public init(_ key: String, _ prompt: String, hint: String, tolerance: Double = 0,
+    public init(_ key: String, _ prompt: String, hint: String, tolerance: Double = 0, relativeTolerance: Double = 0,
                 expected: @escaping @Sendable (CaptureFacts.StreamFacts, CaptureFacts) throws(MissingEvidence) -> Answer) {
         self.key = key
         self.prompt = prompt
         self.hint = hint
         self.tolerance = tolerance
+        self.relativeTolerance = relativeTolerance
         self.expected = expected
     }
 }
@@ -75,10 +78,11 @@ public enum Answer: Equatable, Sendable, CustomStringConvertible {
 
     public static func int<T: BinaryInteger>(_ value: T) -> Answer { .number(Double(value)) }
 
-    /// Numbers within `tolerance` of each other count as equal (timings).
-    public func matches(_ given: Answer, tolerance: Double = 0) -> Bool {
+    /// Numbers within `tolerance`, or within `relativeTolerance` of the right value (self), count
+    /// as equal (timings).
+    public func matches(_ given: Answer, tolerance: Double = 0, relativeTolerance: Double = 0) -> Bool {
         switch (self, given) {
-        case (.number(let a), .number(let b)): return abs(a - b) <= max(tolerance, 1e-9)
+        case (.number(let a), .number(let b)): return abs(a - b) <= max(tolerance, relativeTolerance * abs(a), 1e-9)
         case (.word(let a), .word(let b)): return a == b
         default: return false
         }

@@ -21,6 +21,7 @@ public struct Conversation: Sendable {
     /// ephemeral one), a guess that holds for every client of a server on a well-known port.
     public internal(set) var client: HalfConnection
     public internal(set) var server: HalfConnection
+    /// Seconds on the tracker's clock (see `TCPTracker.track`): their difference is what counts.
     public let firstTime: Double
     public internal(set) var lastTime: Double
     public internal(set) var firstFrame: Int

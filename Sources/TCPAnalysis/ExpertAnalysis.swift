@@ -12,9 +12,13 @@ struct ExpertAnalysis {
         /// For a duplicate ACK: its number in the series and the frame of the ACK it repeats.
         var duplicateAckNumber = 0
         var duplicateAckFrame = 0
-        /// For an ACK: the time since the segment it acknowledges, and that segment's frame.
-        var ackRoundTrip: Double?
+        /// For an ACK: the nanoseconds since the segment it acknowledges, and that segment's frame.
+        var ackRoundTripNanoseconds: Int64?
         var ackedFrame: Int?
+        /// Data segments of the peer this ACK acknowledged for the first time.
+        var coveredDataSegments = 0
+        /// What that round-trip time did to the estimate of the segment's sender.
+        var roundTripSample: RoundTripSample?
         /// For a data segment: bytes sent and not yet acknowledged, this one included.
         var bytesInFlight: Int?
         /// Seconds since the sender's previous segment.
@@ -29,7 +33,7 @@ struct ExpertAnalysis {
     /// `payloadLength` is tshark's `tcp.len`; `receiverShift` is the receiver's window shift, when known.
     static func analyze(_ tcp: TCPHeader, payloadLength: Int, sender: inout HalfConnection,
                         receiver: inout HalfConnection, receiverShift: Int?, initialRoundTrip: Double?,
-                        frame: Int, time: Double) -> Result {
+                        frame: Int, time: Double, clock: Int64) -> Result {
         var result = Result()
         if sender.segments > 1 { result.silence = time - sender.lastAckTime }  // counted before the analysis
         result.peerWindowClosed = receiver.lastWindow == 0
@@ -124,14 +128,19 @@ struct ExpertAnalysis {
             result.retransmissionOf = sender.unacknowledged.first.map { ($0.frame, time - $0.time) }
                 ?? (sender.nextSequenceFrame, time - sender.nextSequenceTime)
         }
-        measureRoundTrip(flags: flags, ack: ack, time: time, receiver: &receiver, into: &result)
+        measureRoundTrip(flags: flags, ack: ack, clock: clock, receiver: &receiver, into: &result)
         if length > 0 || !flags.isDisjoint(with: [.syn, .fin]) {
             if sender.unacknowledged.count == 256 { sender.unacknowledged.removeFirst() }
-            sender.unacknowledged.append((segmentEnd, frame, time))
+            let resent = !result.flags.isDisjoint(with: [.retransmission, .spuriousRetransmission])
+            sender.unacknowledged.append(UnacknowledgedSegment(start: seq, end: segmentEnd, frame: frame, time: time, clock: clock,
+                                                               retransmitted: resent, carriesData: length > 0))
         }
-        if length > 0, let next = sender.nextSequence, let peerAck = receiver.lastAck {
-            let inFlight = peerAck.distance(to: next)
-            if inFlight > 0 { result.bytesInFlight = inFlight }
+        sender.sackedBytes = tcp.sackBlocks.reduce(0) { $0 + $1.0.distance(to: $1.1) }
+        if result.flags.contains(.lostSegment) { sender.bytesInFlightKnown = false }
+        if flags.contains(.ack) { receiver.bytesInFlightKnown = true }
+        if length > 0, sender.bytesInFlightKnown {
+            result.bytesInFlight = bytesInFlight(sender: sender, receiver: receiver,
+                                                 synOrFin: !flags.isDisjoint(with: [.syn, .fin]))
         }
 
         sender.lastWindow = window
@@ -170,20 +179,47 @@ struct ExpertAnalysis {
         if notAdvanced { flags.insert(.retransmission) }
     }
 
-    /// An ACK from the receiver side ends the wait of the sender's segments it covers.
-    private static func measureRoundTrip(flags: TCPFlags, ack: SequenceNumber, time: Double,
+    /// Bytes sent and not yet acknowledged, as tshark reckons them: from the lowest to the highest
+    /// sequence number of the segments still waiting for an ACK, less what the receiver's last
+    /// SACK blocks report received (D-SACK blocks included), and less one for this segment's own
+    /// SYN or FIN (tshark counts its length without them). nil when that is not a positive number.
+    private static func bytesInFlight(sender: HalfConnection, receiver: HalfConnection, synOrFin: Bool) -> Int? {
+        guard var low = sender.unacknowledged.first?.start, var high = sender.unacknowledged.first?.end else { return nil }
+        for entry in sender.unacknowledged.dropFirst() {
+            if entry.start < low { low = entry.start }
+            if high < entry.end { high = entry.end }
+        }
+        let inFlight = low.distance(to: high) - receiver.sackedBytes - (synOrFin ? 1 : 0)
+        return inFlight > 0 ? inFlight : nil
+    }
+
+    /// An ACK from the receiver side ends the wait of the sender's segments it covers (in any
+    /// order: a retransmission sits after later segments), and moves up the start of one it covers
+    /// in part. The round-trip time is that of the first segment sent that it ends exactly (tshark's
+    /// `ack_rtt`, measured from the original even when a retransmission followed).
+    private static func measureRoundTrip(flags: TCPFlags, ack: SequenceNumber, clock: Int64,
                                          receiver: inout HalfConnection, into result: inout Result) {
         guard flags.contains(.ack), !receiver.unacknowledged.isEmpty else { return }
-        var covered = 0
-        for entry in receiver.unacknowledged {
-            guard !(ack < entry.end) else { break }
-            if entry.end == ack {
-                result.ackRoundTrip = time - entry.time
+        var coversResent = false
+        receiver.unacknowledged.removeAll { entry in
+            guard !(ack < entry.end) else { return false }
+            if entry.end == ack && result.ackedFrame == nil {  // the first copy sent, as tshark reports it
+                let rtt = Double(clock - entry.clock) / 1e9
+                result.ackRoundTripNanoseconds = clock - entry.clock
                 result.ackedFrame = entry.frame
-                receiver.roundTrips.add(time - entry.time)
+                receiver.roundTrips.add(rtt)
             }
-            covered += 1
+            coversResent = coversResent || entry.retransmitted
+            if entry.carriesData { result.coveredDataSegments += 1 }
+            return true
         }
-        if covered > 0 { receiver.unacknowledged.removeFirst(covered) }
+        for index in receiver.unacknowledged.indices where receiver.unacknowledged[index].start < ack {
+            receiver.unacknowledged[index].start = ack
+        }
+        // Karn's rule: an ACK of bytes sent twice may answer either copy, so it is no sample.
+        if let nanoseconds = result.ackRoundTripNanoseconds {
+            let rtt = Double(nanoseconds) / 1e9
+            result.roundTripSample = coversResent ? .retransmitted(rtt) : .counted(receiver.roundTripEstimate.add(rtt))
+        }
     }
 }

@@ -39,13 +39,38 @@ public struct HalfConnection: Sendable {
     /// The expert flags of this side's previous segment.
     var lastSegmentFlags: AnalysisFlags = []
     /// This side's segments that wait for an ACK: (sequence after the segment, frame, time).
-    var unacknowledged: [(end: SequenceNumber, frame: Int, time: Double)] = []
-    /// Round-trip times measured from ACKs of this side's segments.
+    /// This side's segments that wait for an ACK, in the order sent.
+    var unacknowledged: [UnacknowledgedSegment] = []
+    /// Bytes the SACK blocks of this side's last segment report received (0 without SACK).
+    var sackedBytes = 0
+    /// False from a "previous segment not captured" until the peer's next ACK (Wireshark's
+    /// `valid_bif`): bytes in flight are unknown across a gap.
+    var bytesInFlightKnown = true
+    /// Round-trip times measured from ACKs of this side's segments (every `ack_rtt`).
     public internal(set) var roundTrips = RoundTripStatistics()
+    /// This side's data and what the peer did about it, added up (the summary's numbers).
+    public internal(set) var totals = TransferTotals()
+    /// EstimatedRTT, DevRTT and the timeout from the samples Karn's rule keeps.
+    public internal(set) var roundTripEstimate = RoundTripEstimator()
 
     init(endpoint: Endpoint) { self.endpoint = endpoint }
 
     func relative(_ number: SequenceNumber) -> UInt32 {
         number.relative(to: base ?? number)
     }
+}
+
+/// A segment (data, SYN or FIN) the peer has not acknowledged yet, as Wireshark keeps it.
+struct UnacknowledgedSegment {
+    /// Its first sequence number; moved up by an ACK that covers part of it.
+    var start: SequenceNumber
+    /// The sequence number after it (a SYN or FIN counts one).
+    var end: SequenceNumber
+    var frame: Int
+    var time: Double
+    /// `time` in nanoseconds on the tracker's clock (exact round-trip times).
+    var clock: Int64
+    /// It repeats bytes sent before (Karn's rule then skips the RTT of its ACK).
+    var retransmitted: Bool
+    var carriesData: Bool
 }

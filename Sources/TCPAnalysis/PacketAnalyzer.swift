@@ -34,6 +34,10 @@ public final class PacketAnalyzer {
     /// Frames seen, TCP or not.
     public private(set) var frames = 0
     public private(set) var firstTime: Double?
+    /// The tracker's clock counts nanoseconds from the first frame's whole second: an epoch time
+    /// as a Double is only good to a quarter of a microsecond, and round-trip times are
+    /// differences of two, which tshark gives to the nanosecond.
+    private var clockOrigin: Int?
 
     /// `linkType`: how to decode frames that do not say theirs (see `analyze`).
     public init(linkType: LinkType = .ethernet, keepHistory: Bool = true) {
@@ -52,13 +56,16 @@ public final class PacketAnalyzer {
         frames += 1
         let packet = decoder.decode(bytes, frame: frame, wireLength: wireLength)
         var result = AnalyzedPacket(frame: frame, seconds: seconds, nanoseconds: nanoseconds, packet: packet)
-        if firstTime == nil { firstTime = result.time }
+        if firstTime == nil { firstTime = result.time; clockOrigin = seconds }
+        // ±290 years at most: a damaged timestamp must not overflow the clock.
+        let sinceOrigin = Int64(clamping: seconds.subtractingReportingOverflow(clockOrigin!).partialValue)
+        let clock = max(-9_000_000_000, min(9_000_000_000, sinceOrigin)) * 1_000_000_000 + Int64(result.signedNanoseconds)
         if let tcp = packet.tcp, let source = packet.sourceAddress, let destination = packet.destinationAddress {
             let malformed = packet.error.map { $0.kind == .malformed && $0.layer == "TCP" && $0.field == "data offset" } ?? false
             // A fragment still marked here is one the reassembler could not take (its bytes are not all there).
             let reason: NotAnalysedReason? = malformed ? .malformedHeader : packet.isIPFragment ? .incompleteFragment : nil
             result.segment = tracker.track(tcp, from: source, to: destination, payloadLength: packet.payloadLength,
-                                           time: result.time, frame: frame, notAnalysed: reason)
+                                           clock: clock, frame: frame, notAnalysed: reason)
         }
         return result
     }

@@ -57,8 +57,12 @@ public struct Segment: Sendable {
     public var duplicateAckNumber = 0
     public var duplicateAckFrame = 0
     /// For an ACK that exactly ends a segment of the peer: the time since that segment, and its frame.
-    public var ackRoundTrip: Double?
+    public var ackRoundTripNanoseconds: Int64?
+    public var ackRoundTrip: Double? { ackRoundTripNanoseconds.map { Double($0) / 1e9 } }
     public var ackedFrame: Int?
+    /// What that round-trip time did to the estimate (EstimatedRTT, DevRTT, timeout) of the
+    /// acknowledged side, or why it was not counted.
+    public var roundTripSample: RoundTripSample?
     /// For a data segment: bytes sent and not yet acknowledged, this one included.
     public var bytesInFlight: Int?
     /// Seconds since this side's previous segment (nil for its first).

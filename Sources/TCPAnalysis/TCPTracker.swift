@@ -34,9 +34,12 @@ public final class TCPTracker {
 
     /// `notAnalysed`: why the segment is left out of the expert analysis (a header that contradicts
     /// its packet, a fragment of a datagram never completed); it still belongs to its stream, and
-    /// its numbers are shown raw, as Wireshark shows them.
+    /// its numbers are shown raw, as Wireshark shows them. `clock` is the capture time in
+    /// nanoseconds from any origin (PacketAnalyzer counts from the capture's first second): the
+    /// analysis uses differences only, and round-trip times come out exact.
     public func track(_ tcp: TCPHeader, from source: IPAddress, to destination: IPAddress,
-                      payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason? = nil) -> Segment {
+                      payloadLength: Int, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason? = nil) -> Segment {
+        let time = Double(clock) / 1e9
         let sourceEndpoint = Endpoint(address: source, port: tcp.sourcePort)
         let destinationEndpoint = Endpoint(address: destination, port: tcp.destinationPort)
         let key = ConversationKey(sourceEndpoint, destinationEndpoint)
@@ -61,7 +64,7 @@ public final class TCPTracker {
         let isFirstPacket = box.value.client.segments + box.value.server.segments == 0
 
         var segment = update(box, tcp, fromClient: fromClient, payloadLength: payloadLength,
-                             time: time, frame: frame, notAnalysed: notAnalysed)
+                             time: time, clock: clock, frame: frame, notAnalysed: notAnalysed)
         segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
 
         packetsSinceSweep += 1
@@ -78,13 +81,13 @@ public final class TCPTracker {
     }
 
     private func update(_ box: ConversationBox, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
-        update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, frame: frame,
+                        payloadLength: Int, time: Double, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
+        update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, clock: clock, frame: frame,
                notAnalysed: notAnalysed)
     }
 
     private func update(_ conversation: inout Conversation, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
+                        payloadLength: Int, time: Double, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
         let ack = tcp.acknowledgementNumber
@@ -165,21 +168,31 @@ public final class TCPTracker {
         sender.segments += 1
         if payloadLength > 0 { sender.dataSegments += 1 }
 
+        let previousAck = sender.lastAck
         // A header that contradicts its own packet (Wireshark: "Short segment", a malformed
         // packet) is numbered but not analysed: its numbers cannot be trusted.
         let expert = notAnalysed != nil ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
             tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
             receiverShift: conversation.windowShift(fromClient: !fromClient),
-            initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time)
+            initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time, clock: clock)
         segment.analysis = expert.flags
         segment.duplicateAckNumber = expert.duplicateAckNumber
         segment.duplicateAckFrame = expert.duplicateAckFrame
-        segment.ackRoundTrip = expert.ackRoundTrip
+        segment.ackRoundTripNanoseconds = expert.ackRoundTripNanoseconds
         segment.ackedFrame = expert.ackedFrame
+        segment.roundTripSample = expert.roundTripSample
         segment.bytesInFlight = expert.bytesInFlight
         segment.silence = expert.silence
         segment.peerWindowClosed = expert.peerWindowClosed
         segment.retransmissionOf = expert.retransmissionOf
+        if notAnalysed == nil {
+            sender.totals.recordSent(seq: seq, length: payloadLength, analysis: expert.flags,
+                                     bytesInFlight: expert.bytesInFlight, time: time, frame: frame)
+            let advance = flags.contains(.ack) ? previousAck.map { max(0, $0.distance(to: ack)) } ?? 0 : 0
+            receiver.totals.recordReceived(ack: flags.contains(.ack) ? ack : nil, advance: advance,
+                                           coveredDataSegments: expert.coveredDataSegments, window: segment.scaledWindow,
+                                           isSyn: flags.contains(.syn), analysis: expert.flags, time: time, frame: frame)
+        }
 
         if fromClient {
             conversation.client = sender; conversation.server = receiver

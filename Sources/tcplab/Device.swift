@@ -24,9 +24,15 @@ extension TCPLab {
                 seq counts readings from 0 and millis is the board's uptime. Readings drift
                 slowly with a little noise, at the DHT11's resolution (0.1 °C, 1 %RH); the
                 same --seed gives the same values. TCP_NODELAY is on, as the firmware's
-                setNoDelay(true). A board reads its sensor only while connected; when the
-                connection is lost it reconnects with exponential backoff and jitter, and a
-                reading whose write failed is counted as failed, never resent.
+                setNoDelay(true); --nagle leaves it off (Nagle's algorithm on, still one write
+                per reading, for lab 5), while --fault nagle leaves it off AND writes each
+                reading in two pieces, text then \\r\\n, as Arduino's println. A board
+                reads its sensor only while connected; when the connection is lost it
+                reconnects with exponential backoff and jitter, and a reading whose write
+                failed is counted as failed, never resent. A reading counts as sent once the
+                server has acknowledged its last byte (the kernel's TCP_INFO, on Linux), not
+                when the write returned: one written into a connection that is already dead
+                never arrives, and counts as failed.
 
                 FAULTS
                 --fault KIND makes every board misbehave in one way, for the labs:
@@ -46,6 +52,17 @@ extension TCPLab {
                 connect and every fault). Standard output: a summary at the end with
                 readings sent and failed, reconnects and the seed.
 
+                BULK UPLOAD
+                --bulk BYTES makes each board upload its stored log: HELLO, then valid
+                readings back to back until BYTES are written (k = 1000, M = 1000000,
+                Ki = 1024, Mi = 1048576), written only as fast as the connection takes
+                them, then FIN and a wait for the server's FIN. The summary shows bytes,
+                time and goodput. Through a bottleneck (tc tbf on a router between
+                board and server: docs/device.md) it shows slow start,
+                losses and recovery. --tcp-info FILE (Linux) records the kernel's own
+                view every --tcp-info-interval ms: cwnd, ssthresh, srtt, rto,
+                retransmissions, delivery rate. docs/device.md describes the file.
+
                 EXIT STATUS
                 0 when every reading was written; 1 when a reading could not be written or
                 a board gave up connecting (after --retries attempts in a row, or at once
@@ -58,6 +75,7 @@ extension TCPLab {
                     tcplab device --devices 50 --readings 100 --interval 0.2 --jitter 0.1
                     tcplab device --fault split --readings 5 --interval 1
                     tcplab device --fault garbage --readings 30 --interval 0 --seed 7
+                    tcplab device --host 10.50.0.1 --bulk 500k --tcp-info cwnd.csv
                 """)
         )
 
@@ -118,6 +136,9 @@ extension TCPLab {
         @Option(help: ArgumentHelp("Misbehave on purpose, for a lab (see FAULTS above).", valueName: "kind"))
         var fault: DeviceFault?
 
+        @Flag(help: "Leave Nagle's algorithm on (no TCP_NODELAY), one write per reading (lab 5; --fault nagle also splits each reading as println).")
+        var nagle = false
+
         @Option(name: .customLong("fault-every"), parsing: .unconditional, help: ArgumentHelp("Periodic faults strike every N-th reading; coalesce sends N readings per write.", valueName: "N"))
         var faultEvery = 5
 
@@ -136,6 +157,21 @@ extension TCPLab {
         @Flag(help: "Report every connect and every fault applied, for every board.")
         var verbose = false
 
+        // Bulk mode (issue 13): DeviceBulk.swift runs it.
+        @Option(help: ArgumentHelp(
+            "Upload this many bytes of readings as fast as TCP allows, then close (500k, 2M, 1Mi; see BULK UPLOAD).",
+            valueName: "bytes"))
+        var bulk: ByteCount?
+
+        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
+            "With --bulk, Linux only: sample the kernel's TCP_INFO for the connection into this CSV file.",
+            valueName: "file"))
+        var tcpInfo: String?
+
+        @Option(name: .customLong("tcp-info-interval"), parsing: .unconditional, help: ArgumentHelp(
+            "Milliseconds between TCP_INFO samples.", valueName: "ms"))
+        var tcpInfoInterval = 10
+
         func validate() throws {
             try checkPort(self.port)
             guard self.devices >= 1 else { throw ValidationError("--devices must be at least 1, got \(self.devices)") }
@@ -149,6 +185,7 @@ extension TCPLab {
                 throw ValidationError("--fault reboot needs --fault-every 2 or more: seq must climb before it restarts")
             }
             let longestName = self.devices == 1 && self.namePrefixOption != nil ? self.namePrefix : "\(self.namePrefix)-\(self.devices)"
+            try self.validateBulk()
             guard case .hello = try? SensorLineParser.parse(SensorLineFormatter.hello(name: longestName)) else {
                 throw ValidationError(
                     "--name \(self.namePrefix): names like \(longestName) must be 1–\(SensorLineParser.maximumDeviceNameLength) characters of A–Z a–z 0–9 _ . -")
@@ -156,6 +193,7 @@ extension TCPLab {
         }
 
         func run() async throws {
+            if let bulk = self.bulk { return try await self.runBulk(bytes: bulk.value) }
             let seed = self.seed ?? UInt32.random(in: 1...UInt32.max)
             let started = ContinuousClock.now
             let report = await self.runFleet(self.configuration(seed: seed))
@@ -177,6 +215,7 @@ extension TCPLab {
             configuration.interval = .seconds(self.interval)
             configuration.jitter = .seconds(self.jitter)
             configuration.fault = self.fault
+            configuration.nagle = self.nagle
             configuration.faultEvery = self.faultEvery
             configuration.faultPause = self.faultPause.map { .seconds($0) }
             configuration.seed = seed
@@ -217,13 +256,12 @@ extension TCPLab {
         private func summary(_ report: DeviceReport, seed: UInt32, elapsed: Duration) -> [String] {
             let boards = self.devices == 1 ? "1 board" : "\(self.devices) boards"
             var lines = ["sent \(report.sent) reading\(report.sent == 1 ? "" : "s") from \(boards) to \(self.host):\(self.port) in \(elapsed.secondsText)"]
-            lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (written into a broken connection: gaps in seq at the server)" : "")")
+            lines.append("  failed      \(report.failed)\(report.failed > 0 ? " (never acknowledged by the server, or not written: gaps in seq at the server)" : "")")
             lines.append("  reconnects  \(report.reconnects) (\(report.connections) connection\(report.connections == 1 ? "" : "s"), \(report.connectFailures) failed connect\(report.connectFailures == 1 ? "" : "s"))")
             if report.connectionsLost > 0 {
                 // A successful write only hands the bytes to the kernel (lab 8 and 9 are about this).
-                lines.append("  lost        \(report.connectionsLost) connection\(report.connectionsLost == 1 ? "" : "s") broke: \"sent\" counts "
-                             + "readings written, and those written into a connection shortly before it broke may never have "
-                             + "arrived (the server's log, or the ACKs in a capture, tell which did)")
+                lines.append("  lost        \(report.connectionsLost) connection\(report.connectionsLost == 1 ? "" : "s") broke: "
+                             + "readings written into it that the server never acknowledged count as failed, not sent")
             }
             if let fault = self.fault {
                 lines.append("  fault       \(fault.rawValue)\(report.faultLines > 0 ? ": \(report.faultLines) invalid line\(report.faultLines == 1 ? "" : "s") sent" : "")")

@@ -54,9 +54,16 @@ struct PacketOutputOptions: ParsableArguments {
     @Flag(help: "Leave out the per-connection summary at the end of the text output.")
     var noSummary = false
 
+    @Flag(help: ArgumentHelp("Show only the per-connection summary: totals each way, throughput, retransmissions, RTT estimate, window and ACKs (with --format json: one object per connection).", valueName: "summary-only"))
+    var summaryOnly = false
+
     var view: PacketView.Options {
         PacketView.Options(format: format == .json ? .json : .text, color: color.enabled, showHex: !noHex,
-                           summary: !noSummary)
+                           summary: !noSummary || summaryOnly, summaryOnly: summaryOnly)
+    }
+
+    func validate() throws {
+        if noSummary && summaryOnly { throw ValidationError("--summary-only and --no-summary contradict each other.") }
     }
 }
 

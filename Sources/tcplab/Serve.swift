@@ -142,6 +142,16 @@ extension TCPLab {
         @Option(help: "Colour: auto (when writing to a terminal), always or never.")
         var color: ColorChoice = .auto
 
+        // The kernel's view of each connection (issue 13): ServeTCPInfo.swift.
+        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
+            "Linux only: sample the kernel's TCP_INFO of every connection into this CSV file (docs/device.md).",
+            valueName: "file"))
+        var tcpInfo: String?
+
+        @Option(name: .customLong("tcp-info-interval"), parsing: .unconditional, help: ArgumentHelp(
+            "Milliseconds between TCP_INFO samples of a connection.", valueName: "ms"))
+        var tcpInfoInterval = 10
+
         @Option(name: .customLong("capture"), help: ArgumentHelp("With --web: capture the server's port on this interface (e.g. lo, wlan0) so each reading on the page shows the TCP segments that carried it. Needs root or the capture capabilities.", valueName: "interface"))
         var capture: String?
 
@@ -164,6 +174,7 @@ extension TCPLab {
             if let interval = self.statsInterval {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
+            try self.validateTCPInfo()
             if let web = self.web { _ = try Self.webAddress(web) }
             if self.capture != nil && self.web == nil {
                 throw ValidationError("--capture shows the segments on the web page: give --web too")
@@ -202,7 +213,10 @@ extension TCPLab {
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
 
-            let server = try await SensorServer.start(configuration: self.serverConfiguration, sinks: sinks, logger: logger)
+            let tcpInfo = try self.openTCPInfo()
+            let server = try await SensorServer.start(
+                configuration: self.serverConfiguration, sinks: sinks, logger: logger,
+                addConnectionHandlers: self.tcpInfoSampler(tcpInfo))
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
@@ -230,14 +244,13 @@ extension TCPLab {
             await webView?.shutdown()
             capture?.stop()
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
+            try self.finishTCPInfo(tcpInfo)
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
                 throw CommandFailure("ERROR: \(plural(logWriter.readingsNotWritten, "reading")) NOT written to \(logWriter.path); the log is incomplete")
             }
         }
 
-        /// The live page, on its own thread; its address goes to standard error (standard output
-        /// keeps its format, text or JSON). A page that cannot listen stops the start.
         /// The capture handle, opened before the server listens (it is the step that needs rights).
         private func openCapture() throws -> ServeCapture? {
             guard let interface = self.capture else { return nil }
@@ -248,6 +261,8 @@ extension TCPLab {
             }
         }
 
+        /// The live page, on its own thread; its address goes to standard error (standard output
+        /// keeps its format, text or JSON). A page that cannot listen stops the start.
         private func startWebView(feed: WebFeed?, server: SensorServer, links: PacketLinks?) async throws -> WebViewServer? {
             guard let web = self.web, let feed else { return nil }
             let address = try Self.webAddress(web)

@@ -15,7 +15,7 @@ struct CorpusAgreementTests {
 
     /// The fields compared, as the JSON names them.
     static let fields = ["sport", "dport", "stream", "seq", "seq_raw", "ack", "ack_raw", "next_seq", "len",
-                         "hdr_len", "win", "win_scaled", "payload", "time"]
+                         "hdr_len", "win", "win_scaled", "payload", "time", "ack_rtt", "acks_frame", "bytes_in_flight"]
 
     struct Difference: Hashable, CustomStringConvertible {
         var file: String, frame: Int, field: String
@@ -94,8 +94,12 @@ struct CorpusAgreementTests {
                 continue
             }
             var packet = object
-            if let start = line.firstRange(of: "\"time\":")?.upperBound, let end = line[start...].firstIndex(of: ",") {
-                packet["time"] = String(line[start..<end])
+            // Times as written (a Double would round away nanoseconds of a large value).
+            for key in ["time", "ack_rtt"] {
+                if let start = line.firstRange(of: "\"\(key)\":")?.upperBound, let end = line[start...].firstIndex(of: ",") {
+                    let value = String(line[start..<end])
+                    packet[key] = value == "null" ? nil : value
+                }
             }
             mine[frame] = packet
         }

@@ -281,7 +281,7 @@ struct DeviceInterruptTests {
 
 @Suite("tcplab device when the server goes away")
 struct DeviceServerGoneTests {
-    @Test("the summary says a connection broke and that readings written into it may not have arrived")
+    @Test("a reading counts as sent only once the server acknowledged it: the board's count is the server's")
     func lostConnectionIsSaid() throws {
         let server = try ServeProcess(arguments: [])
         defer { server.stop() }
@@ -295,12 +295,17 @@ struct DeviceServerGoneTests {
         try device.run()
         defer { if device.isRunning { device.terminate() } }
         #expect(server.waitFor { stdout, _ in stdout.contains("seq      1") }, "the server shows the first readings")
-        server.stop()
+        let (serverOut, _) = server.stop()
         DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if device.isRunning { device.terminate() } }
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         device.waitUntilExit()
         #expect(stdout.contains("lost        1 connection broke"), "summary: \(stdout)")
-        #expect(stdout.contains("may never have arrived"))
+        #expect(stdout.contains("never acknowledged count as failed"))
+        // The readings the server took are exactly those the board calls sent (one written after
+        // the server had gone, if any, is failed, not sent).
+        let received = serverOut.components(separatedBy: "readings      ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        let sent = stdout.split(separator: "\n").first.flatMap { Int($0.split(separator: " ")[1]) }
+        #expect(received != nil && sent == received, "board: \(stdout)\nserver: \(serverOut)")
     }
 }
 

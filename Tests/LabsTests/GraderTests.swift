@@ -41,6 +41,35 @@ struct GraderTests {
         #expect(report.unknownKeys.isEmpty)
     }
 
+    /// Lab 3's round-trip questions, worked by hand from tshark's ack_rtt values of the server's
+    /// ACKs of client segments (the SYN's included), as a student would with a calculator.
+    @Test func lab3RoundTripAnswersWorkedFromTsharkAreRight() throws {
+        let tshark = try TsharkFacts("lwip-like")
+        let clientPort = try #require(tshark.first(flags: "0x0002"))["tcp.srcport"]
+        let samples = tshark.tcp.filter { $0["tcp.dstport"] == clientPort && !($0["tcp.analysis.ack_rtt"] ?? "").isEmpty }
+            .compactMap { Double($0["tcp.analysis.ack_rtt"]!) }.map { $0 * 1000 }
+        try #require(samples.count >= 3)
+        var estimated = samples[0], deviation = samples[0] / 2
+        for sample in samples[1...2] {
+            deviation = 0.75 * deviation + 0.25 * abs(estimated - sample)
+            estimated = 0.875 * estimated + 0.125 * sample
+        }
+        let right = "first_rtt_sample_ms = \(samples[0])\nestimated_rtt_third_ms = \(estimated)\ntimeout_third_ms = \(estimated + 4 * deviation)"
+        let report = try grade(3, right, "lwip-like.pcap")
+        for key in ["first_rtt_sample_ms", "estimated_rtt_third_ms", "timeout_third_ms"] {
+            #expect(report.results.first { $0.key == key }?.verdict == .right, "\(key)")
+        }
+        // The plain mean instead of the moving average, and 2·DevRTT instead of 4, are wrong.
+        let mean = samples[0...2].reduce(0, +) / 3
+        let wrong = "estimated_rtt_third_ms = \(mean)\ntimeout_third_ms = \(estimated + 2 * deviation)"
+        let wrongReport = try grade(3, wrong, "lwip-like.pcap")
+        for key in ["estimated_rtt_third_ms", "timeout_third_ms"] {
+            guard case .wrong? = wrongReport.results.first(where: { $0.key == key })?.verdict else {
+                Issue.record("\(key) should be wrong"); continue
+            }
+        }
+    }
+
     @Test func answersCopiedFromAnotherCaptureAreWrong() throws {
         let copied = try Self.handshakeAnswers(from: "loopback-ethernet")
         let report = try grade(1, copied, "handshake-readings-fin.pcap")

@@ -14,6 +14,9 @@ public struct HTMLLadderRenderer {
     public var svg: SVGLadderRenderer
     /// The capture's name, shown in the page title.
     public var captureName: String
+    /// More of the page under the ladder (the connection's graphs, `tcplab graph --html`), and its styles.
+    public var appendix = ""
+    public var appendixStyle = ""
 
     public init(captureName: String, svg: SVGLadderRenderer = SVGLadderRenderer()) {
         self.captureName = captureName
@@ -24,13 +27,14 @@ public struct HTMLLadderRenderer {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<title>" + xmlEscape("tcplab ladder: \(captureName)") + "</title>\n"
-        out += "<style>\n" + SVGLadderRenderer.styleSheet + "\n" + HTMLLadderRenderer.pageStyle + "\n</style>\n"
+        out += "<style>\n" + SVGLadderRenderer.styleSheet + "\n" + HTMLLadderRenderer.pageStyle + "\n" + appendixStyle + "\n</style>\n"
         out += "</head>\n<body>\n<header><h1>" + xmlEscape("Ladder diagram of \(captureName)") + "</h1>\n"
         out += "<p>" + xmlEscape(models.map { "\($0.title) — \(plural($0.rows.count, "segment"))" }.joined(separator: "; "))
         out += ". Click a segment (or focus it with Tab and press Enter; ↑ and ↓ step through them) to see its fields and bytes.</p>\n"
         out += eventList(models) + "</header>\n"
         out += "<div class=\"layout\">\n<main>\n" + svg.svg(models, standalone: false) + "</main>\n"
         out += "<aside id=\"details\" aria-live=\"polite\"><p class=\"hint\">No segment selected.</p></aside>\n</div>\n"
+        out += appendix
         out += "<script type=\"application/json\" id=\"ladder-data\">" + dataJSON(models) + "</script>\n"
         out += "<script>\n" + HTMLLadderRenderer.script + "\n</script>\n"
         return out + "</body>\n</html>\n"

@@ -54,12 +54,14 @@ public final class SensorServer: Sendable {
     }
 
     /// Binds and starts accepting. With no `group`, the server makes one event loop per core and
-    /// shuts it down in `shutdown`.
+    /// shuts it down in `shutdown`. `addConnectionHandlers` runs on each accepted connection's
+    /// event loop before the server's own handlers go in (e.g. a TCP_INFO sampler).
     public static func start(
         configuration: SensorServerConfiguration = .init(),
         sinks: [any SensorEventSink],
         logger: Logger = Logger(label: "tcplab.sensor-server"),
-        group: EventLoopGroup? = nil
+        group: EventLoopGroup? = nil,
+        addConnectionHandlers: (@Sendable (Channel) throws -> Void)? = nil
     ) async throws -> SensorServer {
         let ownsGroup = group == nil
         let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -85,6 +87,7 @@ public final class SensorServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let loopCounters = counters[ObjectIdentifier(channel.eventLoop)]!
                     let pipeline = channel.pipeline.syncOperations
+                    try addConnectionHandlers?(channel)
                     if let idle = configuration.idleTimeout {
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                     }
