@@ -135,6 +135,8 @@ public enum PageAssets {
         #events .who { color: var(--muted); }
         @media (max-width: 40em) {
           body { font-size: 16px; padding: 0.3em; }
+          .counter { min-width: 0; padding: 0.1em 0.4em; }
+          .counter .value { font-size: 1.2em; }
           th:nth-child(2), td:nth-child(2), th:nth-child(3), td:nth-child(3) { display: none; }
         }
 
