@@ -60,6 +60,9 @@ final class LiveRoom: Sendable {
         let sends: [(Channel, String)] = self.state.withLockedValue { state in
             let changes = state.classroom.apply(items, dropped: dropped)
             if forgetOld { state.classroom.forget(before: now) }
+            // Nobody watching: the state is kept, the update need not be written (a browser
+            // that comes starts from a snapshot).
+            guard !state.browsers.isEmpty else { return [] }
             let update = ClassroomJSON.update(
                 changes, in: state.classroom, statistics: state.statistics, browsers: state.browsers.count, now: now)
             state.updates.append("event: update\ndata: " + update + "\n\n")
