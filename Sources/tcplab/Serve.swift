@@ -201,16 +201,6 @@ extension TCPLab {
                 StandardError.print("tcplab serve: note: running as root is not needed; any user may listen on port \(self.port).")
             }
             Self.raiseOpenFileLimit()
-            // Ctrl-C is watched from the start, before anything is printed: one that comes while
-            // the server, the capture or the web view starts is kept (the stream buffers it) and
-            // stops the server as soon as it runs, rather than landing between unblocking the
-            // signal and ignoring it, and being lost (seen with a test's quick Ctrl-C after the
-            // web view's line).
-            let (interrupted, interruption) = AsyncStream<Void>.makeStream()
-            let interrupts = Interrupts(secondMessage: "tcplab serve: interrupted again: exiting without finishing the log") {
-                interruption.yield()
-            }
-            defer { interrupts.stop() }
             let console = Console(printer: self.makePrinter())
 
             var sinks: [any SensorEventSink] = [console]
@@ -247,7 +237,8 @@ extension TCPLab {
                     }
                 }
             }
-            for await _ in interrupted { break }
+            let interrupts = await Interrupts.first(secondMessage: "tcplab serve: interrupted again: exiting without finishing the log")
+            defer { interrupts.stop() }
             stats?.cancel()
             let summary = await server.shutdown()
             await webView?.shutdown()
