@@ -17,8 +17,8 @@ public struct PlotSVGRenderer: Sendable {
         let panelHeight = 90.0, boardHeight = 2 * panelHeight + 60
         let height = 70 + Double(boards.count) * boardHeight + (boards.isEmpty ? 30 : 0)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(format(width))\" height=\"\(format(height))\" "
-        out += "viewBox=\"0 0 \(format(width)) \(format(height))\" font-family=\"DejaVu Sans, sans-serif\">\n"
+        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(svgCoordinate(width))\" height=\"\(svgCoordinate(height))\" "
+        out += "viewBox=\"0 0 \(svgCoordinate(width)) \(svgCoordinate(height))\" font-family=\"DejaVu Sans, sans-serif\">\n"
         out += "<title>" + xmlEscape(title) + "</title>\n"
         out += "<style>\n" + Self.style + "</style>\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
@@ -32,17 +32,17 @@ public struct PlotSVGRenderer: Sendable {
             out += "<g class=\"board\" data-device=\"" + xmlEscape(board.name) + "\">\n"
             let summary = "\(board.readings) readings, \(board.gaps) gap\(board.gaps == 1 ? "" : "s") (\(board.missingReadings) lost), "
                 + "\(board.restarts) restart\(board.restarts == 1 ? "" : "s")"
-            out += "<text x=\"10\" y=\"\(format(top + 14))\" class=\"name\">" + xmlEscape(board.name)
+            out += "<text x=\"10\" y=\"\(svgCoordinate(top + 14))\" class=\"name\">" + xmlEscape(board.name)
                 + "<tspan class=\"summary\"> " + xmlEscape(summary) + "</tspan></text>\n"
             let series = classroom.points(of: board.name)
             out += self.panel(series, value: \.temperature, className: "t", unit: "°C", top: top + 22, height: panelHeight, start: start, end: end)
             out += self.panel(series, value: \.humidity, className: "h", unit: "%", top: top + 26 + panelHeight, height: panelHeight, start: start, end: end)
             for marker in classroom.markers(of: board.name) {
-                let x = format(self.x(marker.time, start: start, end: end))
+                let x = svgCoordinate(self.x(marker.time, start: start, end: end))
                 let kind = marker.kind == .restart ? "r" : "g"
-                out += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(format(top + 22))\" y2=\"\(format(top + 26 + 2 * panelHeight))\" class=\"m\(kind)\">"
+                out += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(svgCoordinate(top + 22))\" y2=\"\(svgCoordinate(top + 26 + 2 * panelHeight))\" class=\"m\(kind)\">"
                 out += "<title>" + xmlEscape(Self.clock(marker.time) + " " + marker.text) + "</title></line>\n"
-                out += "<text x=\"\(x)\" y=\"\(format(top + 40 + 2 * panelHeight))\" text-anchor=\"middle\" class=\"l\(kind)\">"
+                out += "<text x=\"\(x)\" y=\"\(svgCoordinate(top + 40 + 2 * panelHeight))\" text-anchor=\"middle\" class=\"l\(kind)\">"
                 out += (marker.kind == .restart ? "R" : "G") + "</text>\n"
             }
             out += "</g>\n"
@@ -67,12 +67,12 @@ public struct PlotSVGRenderer: Sendable {
             let restart = previousSeq.map { point.seq < $0 } ?? false
             let x = self.x(point.time, start: start, end: end)
             let y = top + 4 + (high - point[keyPath: value]) / (high - low) * (height - 8)
-            path += (path.isEmpty || restart ? "M" : "L") + format(x) + " " + format(y)
+            path += (path.isEmpty || restart ? "M" : "L") + svgCoordinate(x) + " " + svgCoordinate(y)
             previousSeq = point.seq
         }
-        var out = "<rect x=\"70\" y=\"\(format(top))\" width=\"\(format(self.width - 90))\" height=\"\(format(height))\" class=\"frame\"/>\n"
-        out += "<text x=\"64\" y=\"\(format(top + 12))\" text-anchor=\"end\" class=\"tick\">\(Self.oneDecimal(high)) \(unit)</text>\n"
-        out += "<text x=\"64\" y=\"\(format(top + height - 2))\" text-anchor=\"end\" class=\"tick\">\(Self.oneDecimal(low)) \(unit)</text>\n"
+        var out = "<rect x=\"70\" y=\"\(svgCoordinate(top))\" width=\"\(svgCoordinate(self.width - 90))\" height=\"\(svgCoordinate(height))\" class=\"frame\"/>\n"
+        out += "<text x=\"64\" y=\"\(svgCoordinate(top + 12))\" text-anchor=\"end\" class=\"tick\">\(Self.oneDecimal(high)) \(unit)</text>\n"
+        out += "<text x=\"64\" y=\"\(svgCoordinate(top + height - 2))\" text-anchor=\"end\" class=\"tick\">\(Self.oneDecimal(low)) \(unit)</text>\n"
         if !path.isEmpty { out += "<path d=\"\(path)\" class=\"\(className)\"/>\n" }
         return out
     }
@@ -107,7 +107,7 @@ public struct PlotSVGRenderer: Sendable {
 }
 
 /// A coordinate with at most one decimal.
-func format(_ value: Double) -> String {
+func svgCoordinate(_ value: Double) -> String {
     let tenths = Int64((value * 10).rounded())
     let sign = tenths < 0 ? "-" : ""
     let magnitude = abs(tenths)
