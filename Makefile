@@ -42,6 +42,8 @@ test-swift: deps
 	@scripts/ensure-deps.sh sudo:sudo less:less || echo "tcplab: sudo could not be installed; the lab walk-through tests will skip"
 	@# `tcplab net` (the lab network) runs ip and tc.
 	@scripts/ensure-deps.sh iproute2:tc || echo "tcplab: iproute2 could not be installed; the lab network tests will skip"
+	@# The live page (serve --web) is checked in headless Chromium, driven over WebDriver.
+	@scripts/ensure-deps.sh chromium:chromium chromium-driver:chromedriver python3:python3 || echo "tcplab: chromium could not be installed; the browser tests of serve --web will skip"
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
 

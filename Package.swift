@@ -75,12 +75,23 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // The live classroom page of `serve --web` and the page and SVG of `tcplab plot`.
+        .target(
+            name: "WebView",
+            dependencies: [
+                "SensorServer", "SensorProtocol", "LabReport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "tcplab",
             dependencies: [
                 "CaptureAnalysis", "PacketCapture", "WireFormat", "TCPAnalysis", "LabReport", "Labs",
                 "SensorProtocol", "SensorServer", "DeviceSimulator", "BuildInfo", "LabNetwork", "KernelTCPInfo",
-                "TCPInfoSampling",
+                "TCPInfoSampling", "WebView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -127,6 +138,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WebViewTests",
+            dependencies: [
+                "TestSupport", "WebView", "SensorServer", "SensorProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

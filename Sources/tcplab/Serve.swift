@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SensorProtocol
 import SensorServer
+import WebView
 
 extension TCPLab {
     /// `tcplab serve`: the sensor server. All the work is in the SensorServer library; this file
@@ -65,6 +66,22 @@ extension TCPLab {
                 never ends a line costs a bounded buffer, and --idle-timeout closes one
                 that trickles nothing at all.
 
+                WEB VIEW
+                --web [HOST:]PORT serves a live page for the projector: every board with
+                its last reading, gaps, restarts and rejected lines, a plot of its
+                temperature and humidity over the last 10 minutes, the connection events
+                and the counters, pushed to the browser as they happen. With only a port
+                it listens on 127.0.0.1, this machine alone: to show it to the room, name
+                an address on purpose, e.g. --web 0.0.0.0:8080 (anyone on the network can
+                then read it; nothing on it can change anything). Everything the page
+                needs comes from tcplab itself; it works offline. With --capture IFACE
+                (root or the capture capabilities) the server also captures its own port,
+                and a board's readings, opened on the page, show the TCP segments that
+                carried each one (frames, relative seq, split or coalesced). Also /api/boards,
+                /api/readings?device=NAME (JSON) and /metrics (Prometheus). The browsers
+                are fed from a bounded queue on their own thread: a slow one loses
+                updates (and says so), the boards never wait for it.
+
                 PRIVILEGES
                 Port 5050 is not privileged: run the server as an ordinary user. Run as
                 root, it says once that it need not.
@@ -80,6 +97,9 @@ extension TCPLab {
                     tcplab serve --quiet --log readings.jsonl --stats-interval 10
                     tcplab serve --format json | jq .
                     tcplab serve --allow 192.168.1.0/24 --max-per-address 4
+                    tcplab serve --web 8080                (then open http://127.0.0.1:8080/)
+                    tcplab serve --web 0.0.0.0:8080        (the room can open it too)
+                    sudo tcplab serve --web 8080 --capture lo   (and the segments)
                 """)
         )
 
@@ -132,6 +152,12 @@ extension TCPLab {
             "Milliseconds between TCP_INFO samples of a connection.", valueName: "ms"))
         var tcpInfoInterval = 10
 
+        @Option(name: .customLong("capture"), help: ArgumentHelp("With --web: capture the server's port on this interface (e.g. lo, wlan0) so each reading on the page shows the TCP segments that carried it. Needs root or the capture capabilities.", valueName: "interface"))
+        var capture: String?
+
+        @Option(name: .customLong("web"), help: ArgumentHelp("Serve the live classroom page on PORT (127.0.0.1) or HOST:PORT (e.g. 0.0.0.0:8080 to show it to the room; off by default).", valueName: "[host:]port"))
+        var web: String?
+
         func validate() throws {
             try checkPort(self.port, allowsZero: true)
             guard self.maxLine >= 1 else { throw ValidationError("--max-line must be at least 1, got \(self.maxLine)") }
@@ -149,6 +175,25 @@ extension TCPLab {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
             try self.validateTCPInfo()
+            if let web = self.web { _ = try Self.webAddress(web) }
+            if self.capture != nil && self.web == nil {
+                throw ValidationError("--capture shows the segments on the web page: give --web too")
+            }
+        }
+
+        /// `8080` → 127.0.0.1:8080; `HOST:8080`, `[::1]:8080` → that host.
+        static func webAddress(_ text: String) throws -> (host: String, port: Int) {
+            var host = "127.0.0.1", portText = Substring(text)
+            if let colon = text.lastIndex(of: ":") {
+                host = String(text[..<colon])
+                portText = text[text.index(after: colon)...]
+                if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+                guard !host.isEmpty else { throw ValidationError("--web: no address before the port in '\(text)'") }
+            }
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw ValidationError("--web takes [HOST:]PORT, the port 0–65535 (0 picks a free one), not '\(text)'")
+            }
+            return (host, port)
         }
 
         func run() async throws {
@@ -161,6 +206,9 @@ extension TCPLab {
             var sinks: [any SensorEventSink] = [console]
             let logWriter = try self.openLog()
             if let logWriter { sinks.append(logWriter) }
+            let webFeed = self.web == nil ? nil : WebFeed()
+            if let webFeed { sinks.append(webFeed) }
+            let capture = try self.openCapture()
 
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
@@ -172,6 +220,13 @@ extension TCPLab {
             // An IPv6 address takes brackets before its port, as in a URL: [::]:5050.
             let host = self.host.contains(":") ? "[\(self.host)]" : self.host
             console.print(console.printer.format(listeningOn: "\(host):\(server.port)", at: .now()))
+            if let capture {
+                do { try capture.start(port: server.port) } catch {
+                    _ = await server.shutdown()
+                    throw CommandFailure("--capture \(self.capture ?? ""): \(error)")
+                }
+            }
+            let webView = try await self.startWebView(feed: webFeed, server: server, links: capture?.links)
 
             let stats = self.statsInterval.map { interval in
                 Task {
@@ -186,11 +241,43 @@ extension TCPLab {
             defer { interrupts.stop() }
             stats?.cancel()
             let summary = await server.shutdown()
+            await webView?.shutdown()
+            capture?.stop()
             for line in console.printer.summaryLines(summary, at: .now()) { console.print(line) }
             try self.finishTCPInfo(tcpInfo)
             console.flush()
             if let logWriter, logWriter.readingsNotWritten > 0 {
                 throw CommandFailure("ERROR: \(plural(logWriter.readingsNotWritten, "reading")) NOT written to \(logWriter.path); the log is incomplete")
+            }
+        }
+
+        /// The capture handle, opened before the server listens (it is the step that needs rights).
+        private func openCapture() throws -> ServeCapture? {
+            guard let interface = self.capture else { return nil }
+            do {
+                return try ServeCapture(interface: interface)
+            } catch {
+                throw CommandFailure("--capture \(interface): \(error)")
+            }
+        }
+
+        /// The live page, on its own thread; its address goes to standard error (standard output
+        /// keeps its format, text or JSON). A page that cannot listen stops the start.
+        private func startWebView(feed: WebFeed?, server: SensorServer, links: PacketLinks?) async throws -> WebViewServer? {
+            guard let web = self.web, let feed else { return nil }
+            let address = try Self.webAddress(web)
+            var options = WebViewServer.Options()
+            options.host = address.host
+            options.port = address.port
+            options.packetLinks = links
+            do {
+                let webView = try await WebViewServer.start(options: options, feed: feed) { await server.statistics() }
+                let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+                StandardError.print("tcplab serve: web view on http://\(host):\(webView.port)/")
+                return webView
+            } catch {
+                _ = await server.shutdown()
+                throw CommandFailure("--web: \(error)")
             }
         }
 

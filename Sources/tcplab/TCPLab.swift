@@ -13,7 +13,7 @@ struct TCPLab: AsyncParsableCommand {
             `tcplab help SUBCOMMAND` (or `tcplab SUBCOMMAND --help`) explains each one. `make install` also installs the manual, every subcommand in one page (`man tcplab`), and shell completions for bash, zsh and fish.
             """),
         version: TCPLab.version,
-        subcommands: [Capture.self, Read.self, Serve.self, Device.self, Ladder.self, Graph.self, LabCommand.self, Net.self, Demo.self]
+        subcommands: [Capture.self, Read.self, Serve.self, Device.self, Ladder.self, Graph.self, Plot.self, LabCommand.self, Net.self, Demo.self]
     )
 }
 

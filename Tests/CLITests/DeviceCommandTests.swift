@@ -207,6 +207,7 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     var stdout: String { self.lock.withLock { self.stdoutText } }
+    var stderr: String { self.lock.withLock { self.stderrText } }
 
     /// Waits (at most `timeout` seconds, checking every 10 ms) until the output so far satisfies `condition`.
     @discardableResult
