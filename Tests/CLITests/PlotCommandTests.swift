@@ -93,7 +93,10 @@ struct PlotCommandTests {
         let log = folder.appendingPathComponent("run.jsonl").path
         let server = try ServeProcess(arguments: ["--quiet", "--log", log])
         defer { server.stop() }
-        let board = try TCPLabBinary.run(["device", "--port", "\(server.port)", "--readings", "30", "--interval", "0",
+        // Readings 10 ms apart: with none, the old connection's last readings and the rebooted
+        // board's first ones reach the server on two event loops at once, and the log may hold
+        // them interleaved (one more seq drop than the reboots).
+        let board = try TCPLabBinary.run(["device", "--port", "\(server.port)", "--readings", "30", "--interval", "0.01",
                                           "--name", "flaky", "--fault", "reboot", "--fault-every", "10", "--quiet"])
         #expect(board.status == 0, "\(board.stderr)")
         let (stdout, _) = server.stop()
