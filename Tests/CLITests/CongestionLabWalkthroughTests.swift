@@ -49,7 +49,8 @@ struct CongestionLabWalkthroughTests {
         #expect(right["round1_segments"] == 10, "Linux's initial window over a 20 ms round trip: \(right)")
         #expect(right["round2_segments"]! > right["round1_segments"]!, "slow start grows: \(right)")
         #expect(right["retransmissions"]! >= 1 && right["dup_acks_before_first_retransmission"]! >= 1, "\(right)")
-        #expect(abs(right["throughput_mbps"]! - 4) < 0.5, "near the bottleneck's rate: \(right)")
+        // Below the bottleneck's 4 Mbit/s, and not far below (3.85 here; a busy machine runs slower).
+        #expect((2.5...4.2).contains(right["throughput_mbps"]!), "near the bottleneck's rate: \(right)")
 
         #expect(try net.student("tcplab lab answers 11 > lab11.toml").status == 0)
         let answers = net.folder.appendingPathComponent("lab11.toml")
