@@ -55,8 +55,11 @@ public struct Conversation: Sendable {
     ///   agreed (`windowScaleIsAssumed` says so);
     /// - otherwise (no SYN seen, or its options cut off by the snapshot length): unknown (nil).
     func windowShift(fromClient: Bool) -> Int? {
-        let own = fromClient ? client : server
-        let peer = fromClient ? server : client
+        Self.windowShift(own: fromClient ? client : server, peer: fromClient ? server : client)
+    }
+
+    /// `windowShift` for the side `own`, whose peer is `peer`.
+    static func windowShift(own: HalfConnection, peer: HalfConnection) -> Int? {
         let ownKnown = own.sawSyn && own.synOptionsComplete
         let peerKnown = peer.sawSyn && peer.synOptionsComplete
         if (ownKnown && own.windowScale == nil) || (peerKnown && peer.windowScale == nil) { return 0 }
@@ -66,8 +69,11 @@ public struct Conversation: Sendable {
 
     /// The shift of `windowShift` rests on the peer's SYN, which the capture lacks.
     func windowScaleIsAssumed(fromClient: Bool) -> Bool {
-        let peer = fromClient ? server : client
-        return !(peer.sawSyn && peer.synOptionsComplete) && (windowShift(fromClient: fromClient) ?? 0) > 0
+        Self.windowScaleIsAssumed(own: fromClient ? client : server, peer: fromClient ? server : client)
+    }
+
+    static func windowScaleIsAssumed(own: HalfConnection, peer: HalfConnection) -> Bool {
+        !(peer.sawSyn && peer.synOptionsComplete) && (windowShift(own: own, peer: peer) ?? 0) > 0
     }
 
     /// What a segment carries of its connection, as it stands now.

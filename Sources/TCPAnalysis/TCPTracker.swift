@@ -91,8 +91,15 @@ public final class TCPTracker {
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
         let ack = tcp.acknowledgementNumber
-        var sender = fromClient ? conversation.client : conversation.server
-        var receiver = fromClient ? conversation.server : conversation.client
+        // Taken out of the conversation (an empty half left in their place), so their arrays and
+        // tables are uniquely referenced here: a copy would make every append copy them whole.
+        // Until they are put back (below), read them here, not through `conversation`.
+        var sender: HalfConnection, receiver: HalfConnection
+        if fromClient {
+            (sender, receiver) = (Self.takeHalf(&conversation.client), Self.takeHalf(&conversation.server))
+        } else {
+            (sender, receiver) = (Self.takeHalf(&conversation.server), Self.takeHalf(&conversation.client))
+        }
 
         // Relative numbering bases, exactly as Wireshark sets them.
         if sender.base == nil { sender.base = flags.contains(.syn) ? seq : seq - 1 }
@@ -137,9 +144,9 @@ public final class TCPTracker {
         // Window: SYN segments are never scaled (RFC 7323).
         if flags.contains(.syn) {
             segment.scaledWindow = Int(tcp.window)
-        } else if let shift = conversation.windowShift(fromClient: fromClient) {
+        } else if let shift = Conversation.windowShift(own: sender, peer: receiver) {
             segment.scaledWindow = Int(tcp.window) << shift
-            segment.windowScaleIsAssumed = conversation.windowScaleIsAssumed(fromClient: fromClient)
+            segment.windowScaleIsAssumed = Conversation.windowScaleIsAssumed(own: sender, peer: receiver)
         }
 
         // The ending.
@@ -173,7 +180,7 @@ public final class TCPTracker {
         // packet) is numbered but not analysed: its numbers cannot be trusted.
         let expert = notAnalysed != nil ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
             tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
-            receiverShift: conversation.windowShift(fromClient: !fromClient),
+            receiverShift: Conversation.windowShift(own: receiver, peer: sender),
             initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time, clock: clock)
         segment.analysis = expert.flags
         segment.duplicateAckNumber = expert.duplicateAckNumber
@@ -204,6 +211,12 @@ public final class TCPTracker {
         updateEnding(&conversation, segment)
         segment.connection = conversation.context  // once, after every change this segment made
         return segment
+    }
+
+    private static func takeHalf(_ half: inout HalfConnection) -> HalfConnection {
+        let taken = half
+        half = HalfConnection(endpoint: taken.endpoint)
+        return taken
     }
 
     private func updateEnding(_ conversation: inout Conversation, _ segment: Segment) {
