@@ -26,14 +26,6 @@ final class Interrupts: @unchecked Sendable {  // sources: set once; DispatchSou
         }
     }
 
-    /// Waits for the first Ctrl-C; the returned object keeps watching for the second.
-    static func first(secondMessage: String) async -> Interrupts {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        let interrupts = Interrupts(secondMessage: secondMessage) { continuation.yield() }
-        for await _ in stream { break }
-        return interrupts
-    }
-
     func stop() {
         for source in self.sources { source.cancel() }
     }

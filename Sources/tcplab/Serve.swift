@@ -214,6 +214,14 @@ extension TCPLab {
             logger.logLevel = .warning
 
             let tcpInfo = try self.openTCPInfo()
+            // Ctrl-C is watched before the server says it is listening: one sent right after that
+            // line must not fall into the moment the watch is set up (it was lost there, now and
+            // then, and serve never stopped). One that comes earlier waits in the stream.
+            let (stopRequests, stopRequested) = AsyncStream<Void>.makeStream()
+            let interrupts = Interrupts(secondMessage: "tcplab serve: interrupted again: exiting without finishing the log") {
+                stopRequested.yield()
+            }
+            defer { interrupts.stop() }
             let server = try await SensorServer.start(
                 configuration: self.serverConfiguration, sinks: sinks, logger: logger,
                 addConnectionHandlers: self.tcpInfoSampler(tcpInfo))
@@ -237,8 +245,7 @@ extension TCPLab {
                     }
                 }
             }
-            let interrupts = await Interrupts.first(secondMessage: "tcplab serve: interrupted again: exiting without finishing the log")
-            defer { interrupts.stop() }
+            for await _ in stopRequests { break }
             stats?.cancel()
             let summary = await server.shutdown()
             await webView?.shutdown()
