@@ -1,3 +1,4 @@
+import LabReport
 import SensorProtocol
 import SensorServer
 
@@ -7,21 +8,7 @@ import SensorServer
 public enum ClassroomJSON {
     /// A JSON string literal, quotes included, safe inside HTML's `<script>`.
     public static func string(_ text: String) -> String {
-        let quoted = JSONEscaping.quoted(text)
-        guard quoted.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) else { return quoted }
-        var out = ""
-        out.reserveCapacity(quoted.utf8.count + 12)
-        for scalar in quoted.unicodeScalars {
-            switch scalar {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        scriptSafeJSON(JSONEscaping.quoted(text))
     }
 
     /// A reading's value: one decimal as the board sent it; `null` for what JSON cannot hold.

@@ -82,22 +82,7 @@ public struct HTMLLadderRenderer {
         }
         // `<`, `>` and `&` only occur inside JSON strings, where \u escapes mean the same: so no
         // text can close the script element early.
-        return scriptSafe("{" + entries.joined(separator: ",\n") + "}")
-    }
-
-    private func scriptSafe(_ json: String) -> String {
-        var out = ""
-        for scalar in json.unicodeScalars {
-            switch scalar {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        return scriptSafeJSON("{" + entries.joined(separator: ",\n") + "}")
     }
 
     static let pageStyle = """

@@ -191,27 +191,3 @@ func number(_ value: Double) -> String {
     let text = fixed(value, decimals: 1)
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
 }
-
-/// Text made safe for XML and HTML content and attribute values. Characters XML 1.0 forbids
-/// (control characters other than tab, newline and carriage return) become U+FFFD.
-public func xmlEscape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        default:
-            if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-                out += "\u{FFFD}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out
-}
