@@ -253,19 +253,10 @@ enum RoundTripText {
         }
     }
 
-    /// As `Milliseconds.text` writes it, with a no-break space before the unit (a wrapped line
-    /// keeps each value with its unit).
+    /// A time as `Milliseconds.text` writes it, with a no-break space before the unit (a wrapped
+    /// line keeps each value with its unit).
     static func appendTime(_ seconds: Double, to text: inout String) {
-        guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { text += Milliseconds.text(seconds, space: "\u{A0}"); return }
-        let (value, unit, scale) = seconds >= 1 ? (seconds, "\u{A0}s", 1000) : seconds * 1000 < 10
-            ? (seconds * 1000, "\u{A0}ms", 1000) : (seconds * 1000, "\u{A0}ms", 10)
-        let scaled = Int((value * Double(scale)).rounded())
-        text += String(scaled / scale)
-        text += "."
-        let fraction = scaled % scale
-        if scale == 1000 && fraction < 100 { text += fraction < 10 ? "00" : "0" }
-        text += String(fraction)
-        text += unit
+        text += Milliseconds.text(seconds, space: "\u{A0}")
     }
 }
 
