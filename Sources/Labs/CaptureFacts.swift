@@ -27,10 +27,11 @@ public final class CaptureFacts {
         public var endsWithNewline: Bool
         /// The other side's window was 0 when this was sent (a "keep-alive" then probes the window).
         public var peerWindowClosed = false
-        /// For an ACK that ends a segment of the other side: seconds since that segment (the `RTT:` line).
-        public var ackRoundTrip: Double?
-        /// ... and what that RTT did to the other side's estimate.
+        /// For an ACK that ends a segment of the other side: its RTT (the `RTT:` line) and what it
+        /// did to the other side's estimate.
         public var roundTripSample: RoundTripSample?
+        /// Seconds since the segment that ACK ends.
+        public var ackRoundTrip: Double? { roundTripSample?.seconds }
     }
 
     public final class StreamFacts {
@@ -101,7 +102,7 @@ public final class CaptureFacts {
             length: analyzed.packet.payloadLength, window: segment.scaledWindow ?? Int(tcp.window),
             analysis: segment.analysis, lineEndings: payload.reduce(0) { $0 + ($1 == 10 ? 1 : 0) },
             endsWithNewline: payload.last == 10, peerWindowClosed: segment.peerWindowClosed,
-            ackRoundTrip: segment.ackRoundTrip, roundTripSample: segment.roundTripSample))
+            roundTripSample: segment.roundTripSample))
         if segment.fromClient && analyzed.packet.payloadLength > 0 && stream.clientFirstRelative == nil {
             stream.clientFirstRelative = segment.relativeSequence
         }

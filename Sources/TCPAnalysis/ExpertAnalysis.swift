@@ -33,7 +33,8 @@ struct ExpertAnalysis {
     /// `payloadLength` is tshark's `tcp.len`; `receiverShift` is the receiver's window shift, when known.
     static func analyze(_ tcp: TCPHeader, payloadLength: Int, sender: inout HalfConnection,
                         receiver: inout HalfConnection, receiverShift: Int?, initialRoundTrip: Double?,
-                        frame: Int, time: Double, clock: Int64) -> Result {
+                        frame: Int, clock: Int64) -> Result {
+        let time = Double(clock) / 1e9
         var result = Result()
         if sender.segments > 1 { result.silence = time - sender.lastAckTime }  // counted before the analysis
         result.peerWindowClosed = receiver.lastWindow == 0
@@ -125,14 +126,14 @@ struct ExpertAnalysis {
         }
 
         if result.flags.contains(.retransmission) {
-            result.retransmissionOf = sender.unacknowledged.first.map { ($0.frame, time - $0.time) }
+            result.retransmissionOf = sender.unacknowledged.first.map { ($0.frame, Double(clock - $0.clock) / 1e9) }
                 ?? (sender.nextSequenceFrame, time - sender.nextSequenceTime)
         }
         measureRoundTrip(flags: flags, ack: ack, clock: clock, receiver: &receiver, into: &result)
         if length > 0 || !flags.isDisjoint(with: [.syn, .fin]) {
             if sender.unacknowledged.count == 256 { sender.unacknowledged.removeFirst() }
             let resent = !result.flags.isDisjoint(with: [.retransmission, .spuriousRetransmission])
-            sender.unacknowledged.append(UnacknowledgedSegment(start: seq, end: segmentEnd, frame: frame, time: time, clock: clock,
+            sender.unacknowledged.append(UnacknowledgedSegment(start: seq, end: segmentEnd, frame: frame, clock: clock,
                                                                retransmitted: resent, carriesData: length > 0))
         }
         sender.sackedBytes = tcp.sackBlocks.reduce(0) { $0 + $1.0.distance(to: $1.1) }

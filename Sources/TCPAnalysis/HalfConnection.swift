@@ -67,8 +67,7 @@ struct UnacknowledgedSegment {
     /// The sequence number after it (a SYN or FIN counts one).
     var end: SequenceNumber
     var frame: Int
-    var time: Double
-    /// `time` in nanoseconds on the tracker's clock (exact round-trip times).
+    /// When it was sent, in nanoseconds on the tracker's clock (exact round-trip times).
     var clock: Int64
     /// It repeats bytes sent before (Karn's rule then skips the RTT of its ACK).
     var retransmitted: Bool

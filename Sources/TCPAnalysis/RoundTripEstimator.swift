@@ -60,6 +60,14 @@ public enum RoundTripSample: Sendable, Equatable {
     /// Counted: the estimate after it.
     case counted(RoundTripUpdate)
     /// Not counted (Karn's rule): the bytes it acknowledges were sent more than once, so the ACK
-    /// may answer either copy. The associated value is the time since the last copy (`ack_rtt`).
+    /// may answer either copy. The associated value is the time since the first copy (`ack_rtt`).
     case retransmitted(Double)
+
+    /// The ACK's round-trip time (tshark's `ack_rtt`), counted or not.
+    public var seconds: Double {
+        switch self {
+        case .counted(let update): update.sample
+        case .retransmitted(let seconds): seconds
+        }
+    }
 }

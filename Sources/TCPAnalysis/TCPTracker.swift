@@ -64,7 +64,7 @@ public final class TCPTracker {
         let isFirstPacket = box.value.client.segments + box.value.server.segments == 0
 
         var segment = update(box, tcp, fromClient: fromClient, payloadLength: payloadLength,
-                             time: time, clock: clock, frame: frame, notAnalysed: notAnalysed)
+                             clock: clock, frame: frame, notAnalysed: notAnalysed)
         segment.startsMidConnection = isFirstPacket && !flags.contains(.syn)
 
         packetsSinceSweep += 1
@@ -81,13 +81,14 @@ public final class TCPTracker {
     }
 
     private func update(_ box: ConversationBox, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
-        update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, time: time, clock: clock, frame: frame,
+                        payloadLength: Int, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
+        update(&box.value, tcp, fromClient: fromClient, payloadLength: payloadLength, clock: clock, frame: frame,
                notAnalysed: notAnalysed)
     }
 
     private func update(_ conversation: inout Conversation, _ tcp: TCPHeader, fromClient: Bool,
-                        payloadLength: Int, time: Double, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
+                        payloadLength: Int, clock: Int64, frame: Int, notAnalysed: NotAnalysedReason?) -> Segment {
+        let time = Double(clock) / 1e9
         let flags = tcp.flags
         let seq = tcp.sequenceNumber
         let ack = tcp.acknowledgementNumber
@@ -181,7 +182,7 @@ public final class TCPTracker {
         let expert = notAnalysed != nil ? ExpertAnalysis.Result() : ExpertAnalysis.analyze(
             tcp, payloadLength: payloadLength, sender: &sender, receiver: &receiver,
             receiverShift: Conversation.windowShift(own: receiver, peer: sender),
-            initialRoundTrip: conversation.initialRoundTrip, frame: frame, time: time, clock: clock)
+            initialRoundTrip: conversation.initialRoundTrip, frame: frame, clock: clock)
         segment.analysis = expert.flags
         segment.duplicateAckNumber = expert.duplicateAckNumber
         segment.duplicateAckFrame = expert.duplicateAckFrame
