@@ -163,14 +163,7 @@ extension TCPLab {
             valueName: "bytes"))
         var bulk: ByteCount?
 
-        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
-            "With --bulk, Linux only: sample the kernel's TCP_INFO for the connection into this CSV file.",
-            valueName: "file"))
-        var tcpInfo: String?
-
-        @Option(name: .customLong("tcp-info-interval"), parsing: .unconditional, help: ArgumentHelp(
-            "Milliseconds between TCP_INFO samples.", valueName: "ms"))
-        var tcpInfoInterval = 10
+        @OptionGroup var tcpInfo: TCPInfoOptions
 
         func validate() throws {
             try checkPort(self.port)

@@ -43,31 +43,20 @@ extension TCPLab.Device {
                 throw ValidationError("--bulk and --fault \(fault.rawValue) do not go together: a bulk upload sends only valid readings")
             }
         }
-        if self.tcpInfo != nil {
-            guard self.bulk != nil else {
-                throw ValidationError("--tcp-info samples a bulk upload's connection: add --bulk BYTES (the server's side: tcplab serve --tcp-info)")
-            }
-            guard TCPInfoRecorder.isSupported else { throw ValidationError("\(TCPInfoRecorderError.unsupportedPlatform)") }
-        }
-        guard (1...10_000).contains(self.tcpInfoInterval) else {
-            throw ValidationError("--tcp-info-interval must be 1–10000 ms, got \(self.tcpInfoInterval)")
+        if self.tcpInfo.file != nil && self.bulk == nil {
+            throw ValidationError("--tcp-info samples a bulk upload's connection: add --bulk BYTES (the server's side: tcplab serve --tcp-info)")
         }
     }
 
     /// Every board uploads `bytes` at once (several boards: competing flows), then the summary.
     func runBulk(bytes: Int) async throws {
-        let recorder: TCPInfoRecorder?
-        do {
-            recorder = try self.tcpInfo.map { path throws(TCPInfoRecorderError) in try TCPInfoRecorder(path: path) }
-        } catch {
-            throw CommandFailure("error: \(error)")
-        }
+        let recorder = try self.tcpInfo.open()
         var base = BulkUploadConfiguration()
         base.host = self.host
         base.port = self.port
         base.bytes = bytes
         base.tcpInfo = recorder
-        base.tcpInfoInterval = .milliseconds(self.tcpInfoInterval)
+        base.tcpInfoInterval = .milliseconds(self.tcpInfo.interval)
         let seed = self.seed ?? UInt32.random(in: 1...UInt32.max)
         let uploads = (1...self.devices).map { index in
             var configuration = base
@@ -109,7 +98,7 @@ extension TCPLab.Device {
         if let recorder {
             do {
                 try recorder.finish()
-                print("  tcp-info    \(recorder.samples) samples every \(self.tcpInfoInterval) ms in \(recorder.path)")
+                print("  tcp-info    \(recorder.samples) samples every \(self.tcpInfo.interval) ms in \(recorder.path)")
             } catch {
                 failure = failure ?? "error: \(error)"
             }

@@ -143,14 +143,7 @@ extension TCPLab {
         var color: ColorChoice = .auto
 
         // The kernel's view of each connection (issue 13): ServeTCPInfo.swift.
-        @Option(name: .customLong("tcp-info"), help: ArgumentHelp(
-            "Linux only: sample the kernel's TCP_INFO of every connection into this CSV file (docs/device.md).",
-            valueName: "file"))
-        var tcpInfo: String?
-
-        @Option(name: .customLong("tcp-info-interval"), parsing: .unconditional, help: ArgumentHelp(
-            "Milliseconds between TCP_INFO samples of a connection.", valueName: "ms"))
-        var tcpInfoInterval = 10
+        @OptionGroup var tcpInfo: TCPInfoOptions
 
         @Option(name: .customLong("capture"), help: ArgumentHelp("With --web: capture the server's port on this interface (e.g. lo, wlan0) so each reading on the page shows the TCP segments that carried it. Needs root or the capture capabilities.", valueName: "interface"))
         var capture: String?
@@ -174,7 +167,6 @@ extension TCPLab {
             if let interval = self.statsInterval {
                 try checkSeconds(interval, option: "--stats-interval", in: 0.001...86_400)
             }
-            try self.validateTCPInfo()
             if let web = self.web { _ = try Self.webAddress(web) }
             if self.capture != nil && self.web == nil {
                 throw ValidationError("--capture shows the segments on the web page: give --web too")
@@ -213,7 +205,7 @@ extension TCPLab {
             var logger = Logger(label: "tcplab.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
 
-            let tcpInfo = try self.openTCPInfo()
+            let tcpInfo = try self.tcpInfo.open()
             // Ctrl-C is watched before the server says it is listening: one sent right after that
             // line must not fall into the moment the watch is set up (it was lost there, now and
             // then, and serve never stopped). One that comes earlier waits in the stream.
